@@ -1,0 +1,289 @@
+/* cmd_admin.c - oureyes org, user and key: the people and machines that
+ * may use the node. Every change is audited. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "core/uuid.h"
+
+typedef struct {
+	const char *dir, *org, *name, *country, *role, *label;
+	int password_stdin;
+	int first; /* index of the first positional argument */
+} admin_opts;
+
+static int parse(const char *cmd, const char *help, int argc, char **argv, admin_opts *o)
+{
+	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+					     {"org", required_argument, NULL, 'o'},
+					     {"name", required_argument, NULL, 'n'},
+					     {"country", required_argument, NULL, 'c'},
+					     {"role", required_argument, NULL, 'r'},
+					     {"label", required_argument, NULL, 'l'},
+					     {"password-stdin", no_argument, NULL, 'p'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	memset(o, 0, sizeof(*o));
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->dir = optarg; break;
+		case 'o': o->org = optarg; break;
+		case 'n': o->name = optarg; break;
+		case 'c': o->country = optarg; break;
+		case 'r': o->role = optarg; break;
+		case 'l': o->label = optarg; break;
+		case 'p': o->password_stdin = 1; break;
+		case 'h': fputs(help, stdout); return 0;
+		default: fputs(help, stderr); return 2;
+		}
+	}
+	o->first = optind;
+	return -1;
+}
+
+static const char org_help[] =
+    "usage: oureyes org add --data DIR --name NAME --country CC\n"
+    "       oureyes org list --data DIR\n\n"
+    "Add an organisation of this node (prints {\"org_id\":...}) or list them.\n";
+
+int oe_cmd_org(int argc, char **argv)
+{
+	if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "list"))) {
+		if (argc >= 2 && !strcmp(argv[1], "--help")) {
+			fputs(org_help, stdout);
+			return 0;
+		}
+		fputs(org_help, stderr);
+		return 2;
+	}
+	bool add = !strcmp(argv[1], "add");
+	admin_opts o;
+	int rc = parse("org", org_help, argc - 1, argv + 1, &o);
+	if (rc >= 0)
+		return rc;
+	if (add && (!o.name || !o.country)) {
+		fputs(org_help, stderr);
+		return 2;
+	}
+	if (add && (strlen(o.country) != 2 || o.country[0] < 'A' || o.country[0] > 'Z' ||
+		    o.country[1] < 'A' || o.country[1] > 'Z')) {
+		oe_cli_err("org", "--country: a two-letter ISO 3166 code in capitals");
+		return 2;
+	}
+	if (add && (!*o.name || strlen(o.name) > 200)) {
+		oe_cli_err("org", "--name: 1 to 200 bytes");
+		return 2;
+	}
+	oe_node *node;
+	oe_store *s;
+	if ((rc = oe_cli_open("org", o.dir, &node, &s)))
+		return rc;
+	oe_arena a = OE_ARENA_INIT;
+	if (add) {
+		oe_uuid u;
+		char us[OE_UUID_STR], id[64];
+		oe_uuid_v4(&u);
+		oe_uuid_format(&u, us);
+		snprintf(id, sizeof(id), "identity--%s", us);
+		int64_t oid;
+		int ret = s->ops->begin(s);
+		if (!ret)
+			ret = s->ops->org_create(s, o.name, o.country, id, &oid);
+		if (!ret)
+			ret = s->ops->audit(s, oe_now(), "cli", "org.create", id, o.name);
+		if (!ret)
+			ret = s->ops->commit(s);
+		if (ret) {
+			s->ops->rollback(s);
+			oe_cli_err("org", ret == OE_EEXIST ? "an organisation named '%s' exists"
+							   : "cannot add '%s'",
+				   o.name);
+			rc = 1;
+		} else {
+			oe_cli_print(json_pack("{s:s,s:s,s:s}", "org_id", id, "name", o.name,
+					       "country", o.country));
+		}
+	} else {
+		oe_org *orgs;
+		size_t n;
+		if (s->ops->org_list(s, &a, &orgs, &n)) {
+			oe_cli_err("org", "cannot list");
+			rc = 1;
+		}
+		for (size_t i = 0; !rc && i < n; i++)
+			oe_cli_print(json_pack("{s:s,s:s,s:s}", "org_id", orgs[i].stix_id, "name",
+					       orgs[i].name, "country", orgs[i].country));
+	}
+	oe_arena_clear(&a);
+	oe_store_close(s);
+	oe_node_free(node);
+	return rc;
+}
+
+static const char user_help[] =
+    "usage: oureyes user add --data DIR --org ORG --name NAME --role ROLE [--password-stdin]\n\n"
+    "Add a user of organisation ORG with role admin, analyst, reader or peer, and\n"
+    "an API key for it. With --password-stdin, the first line of stdin is the\n"
+    "password (stored as an Argon2id hash). Prints {\"user\":...,\"api_key\":...}.\n";
+
+int oe_cmd_user(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "add")) {
+		bool help = argc >= 2 && !strcmp(argv[1], "--help");
+		fputs(user_help, help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
+	admin_opts o;
+	int rc = parse("user", user_help, argc - 1, argv + 1, &o);
+	if (rc >= 0)
+		return rc;
+	int role = o.role ? oe_role_parse(o.role) : -1;
+	if (!o.org || !o.name || role < 0 || !*o.name || strlen(o.name) > 128) {
+		if (o.role && role < 0)
+			oe_cli_err("user", "--role: one of admin, analyst, reader, peer");
+		fputs(user_help, stderr);
+		return 2;
+	}
+	char pwhash[crypto_pwhash_STRBYTES] = "";
+	if (o.password_stdin) {
+		char pw[1024];
+		if (!fgets(pw, sizeof(pw), stdin)) {
+			oe_cli_err("user", "no password on stdin");
+			return 2;
+		}
+		pw[strcspn(pw, "\r\n")] = '\0';
+		if (strlen(pw) < 12) {
+			oe_cli_err("user", "the password must have at least 12 characters");
+			return 2;
+		}
+		if (crypto_pwhash_str(pwhash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+			oe_cli_err("user", "out of memory hashing the password");
+			return 1;
+		}
+		sodium_memzero(pw, sizeof(pw));
+	}
+	oe_node *node;
+	oe_store *s;
+	if ((rc = oe_cli_open("user", o.dir, &node, &s)))
+		return rc;
+	oe_arena a = OE_ARENA_INIT;
+	oe_org org;
+	char key[OE_APIKEY_LEN + 1];
+	int64_t uid;
+	int ret = s->ops->org_get(s, 0, o.org, &a, &org);
+	if (ret) {
+		oe_cli_err("user", "no organisation named '%s'", o.org);
+		rc = 1;
+		goto out;
+	}
+	if (!(ret = s->ops->begin(s)) &&
+	    !(ret = s->ops->user_create(s, org.id, o.name, role, *pwhash ? pwhash : NULL, &uid)) &&
+	    !(ret = oe_node_key_create(node, s, org.id, uid, role, o.name, key)) &&
+	    !(ret = s->ops->audit(s, oe_now(), "cli", "user.create", o.name, o.role)))
+		ret = s->ops->commit(s);
+	if (ret) {
+		s->ops->rollback(s);
+		oe_cli_err("user", ret == OE_EEXIST ? "a user named '%s' exists" : "cannot add '%s'",
+			   o.name);
+		rc = 1;
+		goto out;
+	}
+	oe_cli_print(json_pack("{s:s,s:s,s:s,s:s}", "user", o.name, "org_id", org.stix_id, "role",
+			       o.role, "api_key", key));
+out:
+	oe_arena_clear(&a);
+	oe_store_close(s);
+	oe_node_free(node);
+	return rc;
+}
+
+static const char key_help[] =
+    "usage: oureyes key create --data DIR --org ORG --role ROLE [--label TEXT]\n"
+    "       oureyes key revoke --data DIR KEY_OR_KEY_ID\n\n"
+    "create: a new API key for organisation ORG with role admin, analyst, reader\n"
+    "or peer; prints {\"api_key\":...} (shown only once, stored as a keyed hash).\n"
+    "revoke: the key stops working at once; give the key or its 16-hex id.\n";
+
+int oe_cmd_key(int argc, char **argv)
+{
+	if (argc < 2 || (strcmp(argv[1], "create") && strcmp(argv[1], "revoke"))) {
+		bool help = argc >= 2 && !strcmp(argv[1], "--help");
+		fputs(key_help, help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
+	bool create = !strcmp(argv[1], "create");
+	admin_opts o;
+	int rc = parse("key", key_help, argc - 1, argv + 1, &o);
+	if (rc >= 0)
+		return rc;
+	int role = o.role ? oe_role_parse(o.role) : -1;
+	const char *target = o.first < argc - 1 ? argv[1 + o.first] : NULL;
+	if (create ? (!o.org || role < 0 || target) : (!target || o.first + 1 != argc - 1)) {
+		if (o.role && role < 0)
+			oe_cli_err("key", "--role: one of admin, analyst, reader, peer");
+		fputs(key_help, stderr);
+		return 2;
+	}
+	oe_node *node;
+	oe_store *s;
+	if ((rc = oe_cli_open("key", o.dir, &node, &s)))
+		return rc;
+	oe_arena a = OE_ARENA_INIT;
+	int ret;
+	if (create) {
+		oe_org org;
+		char key[OE_APIKEY_LEN + 1];
+		if ((ret = s->ops->org_get(s, 0, o.org, &a, &org))) {
+			oe_cli_err("key", "no organisation named '%s'", o.org);
+			rc = 1;
+			goto out;
+		}
+		if (!(ret = s->ops->begin(s)) &&
+		    !(ret = oe_node_key_create(node, s, org.id, 0, role, o.label, key)) &&
+		    !(ret = s->ops->audit(s, oe_now(), "cli", "key.create", o.org, o.role)))
+			ret = s->ops->commit(s);
+		if (ret) {
+			s->ops->rollback(s);
+			oe_cli_err("key", "cannot create the key: %s", oe_strerror(ret));
+			rc = 1;
+			goto out;
+		}
+		oe_cli_print(json_pack("{s:s,s:s,s:s,s:s%}", "api_key", key, "org_id", org.stix_id,
+				       "role", o.role, "key_id", key + 3, (size_t)16));
+	} else {
+		char id[17];
+		size_t tl = strlen(target);
+		if (tl == OE_APIKEY_LEN && !strncmp(target, "oe_", 3))
+			memcpy(id, target + 3, 16);
+		else if (tl == 16)
+			memcpy(id, target, 16);
+		else {
+			oe_cli_err("key", "'%s' is neither an API key nor a 16-hex key id", target);
+			rc = 2;
+			goto out;
+		}
+		id[16] = '\0';
+		if (!(ret = s->ops->begin(s)) && !(ret = s->ops->key_revoke(s, id)) &&
+		    !(ret = s->ops->audit(s, oe_now(), "cli", "key.revoke", id, NULL)))
+			ret = s->ops->commit(s);
+		if (ret) {
+			s->ops->rollback(s);
+			oe_cli_err("key", ret == OE_ENOTFOUND ? "no active key with id %s"
+							      : "cannot revoke %s",
+				   id);
+			rc = 1;
+			goto out;
+		}
+		oe_cli_print(json_pack("{s:s,s:b}", "key_id", id, "revoked", 1));
+	}
+out:
+	oe_arena_clear(&a);
+	oe_store_close(s);
+	oe_node_free(node);
+	return rc;
+}

@@ -1,0 +1,137 @@
+/* common.c - time and error-name helpers (see common.h). */
+#include "common.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+oe_time oe_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (oe_time)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void fmt(oe_time t, char *buf, int digits)
+{
+	time_t s = (time_t)(t / 1000000);
+	long us = (long)(t % 1000000);
+	struct tm tm;
+	if (us < 0) {
+		us += 1000000;
+		s -= 1;
+	}
+	gmtime_r(&s, &tm);
+	if (digits == 3)
+		snprintf(buf, OE_TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us / 1000);
+	else
+		snprintf(buf, OE_TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us);
+}
+
+void oe_time_format(oe_time t, char *buf) { fmt(t, buf, 3); }
+void oe_time_format_us(oe_time t, char *buf) { fmt(t, buf, 6); }
+
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		char c = (*p)[i];
+		if (c < '0' || c > '9')
+			return -1;
+		v = v * 10 + (c - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int oe_time_parse(const char *s, oe_time *out)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, mo, d, h = 0, mi = 0, se = 0;
+	long frac = 0;
+	const char *p = s;
+	if (!s || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
+	    digits(&p, 2, &d))
+		return OE_EINVAL;
+	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+		return OE_EINVAL;
+	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return OE_EINVAL;
+	int offset = 0;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+			return OE_EINVAL;
+		if (*p == ':') {
+			p++;
+			if (digits(&p, 2, &se))
+				return OE_EINVAL;
+		}
+		if (h > 23 || mi > 59 || se > 60)
+			return OE_EINVAL;
+		if (se == 60)
+			se = 59; /* leap second: clamp */
+		if (*p == '.') {
+			p++;
+			int n = 0;
+			while (*p >= '0' && *p <= '9') {
+				if (n < 6) {
+					frac = frac * 10 + (*p - '0');
+				}
+				n++;
+				p++;
+			}
+			if (n == 0 || n > 9)
+				return OE_EINVAL;
+			for (int i = n; i < 6; i++)
+				frac *= 10;
+		}
+		if (*p == 'Z' || *p == 'z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int sign = *p++ == '-' ? -1 : 1, oh, om;
+			if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) || oh > 23 || om > 59)
+				return OE_EINVAL;
+			offset = sign * (oh * 3600 + om * 60);
+		} else {
+			return OE_EINVAL;
+		}
+	}
+	if (*p != '\0')
+		return OE_EINVAL;
+	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+	*out = secs * 1000000 + frac;
+	return 0;
+}
+
+const char *oe_strerror(int err)
+{
+	switch (err) {
+	case OE_OK: return "ok";
+	case OE_EINVAL: return "invalid input";
+	case OE_ENOMEM: return "out of memory";
+	case OE_EIO: return "storage error";
+	case OE_ENOTFOUND: return "not found";
+	case OE_EEXIST: return "already exists";
+	case OE_EPERM: return "not allowed";
+	case OE_EAUTH: return "not authenticated";
+	case OE_ETOOBIG: return "too large";
+	case OE_ECONFLICT: return "conflict";
+	case OE_EVERSION: return "made by a newer version";
+	default: return "unknown error";
+	}
+}

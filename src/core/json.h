@@ -1,0 +1,31 @@
+/* json.h - parsing JSON from outside with hard limits, over jansson.
+ *
+ * jansson already refuses invalid UTF-8 and (with the flag we pass) duplicate
+ * keys; this adds the depth wall before jansson sees the bytes, so a body of
+ * a million '[' costs one linear scan and a clear message. */
+#ifndef OE_JSON_H
+#define OE_JSON_H
+
+#include <jansson.h>
+
+#include "common.h"
+
+/* Deepest nesting accepted from outside. STIX bundles and MISP events need
+ * about 8; 64 leaves room and keeps recursion in our walkers trivially safe. */
+#define OE_JSON_MAX_DEPTH 64
+
+/* Parse len bytes at buf. On success *out owns a new reference. On failure
+ * returns OE_EINVAL (OE_ETOOBIG for depth) and writes a message such as
+ * "invalid JSON at line 1, column 7: unexpected token" into err. */
+int oe_json_parse(const char *buf, size_t len, json_t **out, char *err, size_t errcap);
+
+/* The string at key, or NULL when absent or not a string. */
+const char *oe_json_str(const json_t *obj, const char *key);
+
+
+
+/* A JSON string of s, with bytes that are not valid UTF-8 replaced by '?':
+ * for echoing outside input back in messages. Never NULL unless out of
+ * memory. */
+json_t *oe_json_string_lossy(const char *s);
+#endif

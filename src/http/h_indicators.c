@@ -1,0 +1,684 @@
+/* h_indicators.c - /api/v1/indicators, /events, /sightings, /lookup:
+ * parse the JSON, call the service, render. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/json.h"
+#include "core/tlp.h"
+#include "http.h"
+
+/* Indicators in one POST /api/v1/indicators body; larger sets go through
+ * /api/v1/import. */
+#define POST_INDICATORS_MAX 10000
+
+static const char *const ioc_fields[] = {"type",       "value",     "tlp",         "confidence",
+					 "description", "tags",      "first_seen",  "last_seen",
+					 "valid_until", "id",        NULL};
+
+static int known_field(const char *k, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(k, *list) == 0)
+			return 1;
+	return 0;
+}
+
+static int get_time(json_t *o, const char *key, oe_time *out, char *why, size_t cap)
+{
+	json_t *v = json_object_get(o, key);
+	*out = 0;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v) || oe_time_parse(json_string_value(v), out) != 0) {
+		snprintf(why, cap, "%s: expected an RFC 3339 timestamp such as 2026-11-22T08:00:00Z",
+			 key);
+		return OE_EINVAL;
+	}
+	return 0;
+}
+
+/* Tags from a JSON array into arena memory. */
+static int get_tags(json_t *o, const char *key, oe_arena *a, char ***tags, size_t *n, char *why,
+		    size_t cap)
+{
+	json_t *arr = json_object_get(o, key);
+	*tags = NULL;
+	*n = 0;
+	if (!arr || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr)) {
+		snprintf(why, cap, "%s: expected an array of strings", key);
+		return OE_EINVAL;
+	}
+	size_t cnt = json_array_size(arr);
+	if (cnt > OE_TAGS_MAX) {
+		snprintf(why, cap, "%s: at most %d tags", key, OE_TAGS_MAX);
+		return OE_EINVAL;
+	}
+	char **t = oe_arena_alloc(a, (cnt ? cnt : 1) * sizeof(*t));
+	if (!t)
+		return OE_ENOMEM;
+	for (size_t i = 0; i < cnt; i++) {
+		json_t *s = json_array_get(arr, i);
+		size_t len = json_is_string(s) ? json_string_length(s) : 0;
+		if (!json_is_string(s) || len == 0 || len > OE_TAG_LEN_MAX ||
+		    memchr(json_string_value(s), '\0', len)) {
+			snprintf(why, cap, "%s[%zu]: expected a string of 1 to %d bytes", key, i,
+				 OE_TAG_LEN_MAX);
+			return OE_EINVAL;
+		}
+		t[i] = oe_arena_strdup(a, json_string_value(s));
+	}
+	*tags = t;
+	*n = cnt;
+	return 0;
+}
+
+/* One indicator object from the API into *c (memory in the arena). With
+ * patch set, type and value are not required and may not be given. */
+static int ioc_from_json(oe_req *r, json_t *o, bool patch, oe_ioc *c, char *why, size_t cap)
+{
+	memset(c, 0, sizeof(*c));
+	c->tlp = -1;
+	c->confidence = -1;
+	if (!json_is_object(o)) {
+		snprintf(why, cap, "expected a JSON object");
+		return OE_EINVAL;
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach(o, k, v)
+	{
+		if (!known_field(k, ioc_fields) || (patch && (!strcmp(k, "type") || !strcmp(k, "value") ||
+							      !strcmp(k, "id")))) {
+			snprintf(why, cap, "unknown or unchangeable field '%.64s'", k);
+			return OE_EINVAL;
+		}
+	}
+	if (!patch) {
+		json_t *val = json_object_get(o, "value");
+		json_t *typ = json_object_get(o, "type");
+		if (!json_is_string(val)) {
+			snprintf(why, cap, "value: a string is required");
+			return OE_EINVAL;
+		}
+		oe_itype t = OE_T_NONE;
+		if (typ && !json_is_null(typ)) {
+			t = json_is_string(typ) ? oe_itype_parse(json_string_value(typ)) : OE_T_NONE;
+			if (t == OE_T_NONE) {
+				snprintf(why, cap,
+					 "type: one of ipv4, ipv6, cidr, domain, url, email, phone, "
+					 "bank-account, crypto-wallet, md5, sha1, sha256");
+				return OE_EINVAL;
+			}
+		}
+		char buf[OE_VALUE_MAX + 1];
+		const char *reason = NULL;
+		const char *raw = json_string_value(val);
+		size_t len = json_string_length(val);
+		int ret = t == OE_T_NONE
+			      ? oe_detect(raw, len, &r->srv->node->canon, &t, buf, sizeof(buf), &reason)
+			      : oe_canon(t, raw, len, &r->srv->node->canon, buf, sizeof(buf), &reason);
+		if (ret) {
+			snprintf(why, cap, "value: %s", reason ? reason : "not valid");
+			return OE_EINVAL;
+		}
+		c->type = t;
+		c->value = oe_arena_strdup(&r->arena, buf);
+	}
+	json_t *tlp = json_object_get(o, "tlp");
+	if (tlp && !json_is_null(tlp)) {
+		c->tlp = json_is_string(tlp) ? oe_tlp_parse(json_string_value(tlp)) : -1;
+		if (c->tlp < 0) {
+			snprintf(why, cap, "tlp: one of clear, green, amber, amber+strict, red");
+			return OE_EINVAL;
+		}
+	}
+	json_t *conf = json_object_get(o, "confidence");
+	if (conf && !json_is_null(conf)) {
+		if (!json_is_integer(conf) || json_integer_value(conf) < 0 ||
+		    json_integer_value(conf) > 100) {
+			snprintf(why, cap, "confidence: a whole number from 0 to 100");
+			return OE_EINVAL;
+		}
+		c->confidence = (int)json_integer_value(conf);
+	}
+	json_t *d = json_object_get(o, "description");
+	if (d && !json_is_null(d)) {
+		if (!json_is_string(d) || json_string_length(d) > OE_TEXT_MAX ||
+		    memchr(json_string_value(d), '\0', json_string_length(d))) {
+			snprintf(why, cap, "description: a string of at most %d bytes", OE_TEXT_MAX);
+			return OE_EINVAL;
+		}
+		c->description = oe_arena_strdup(&r->arena, json_string_value(d));
+	}
+	int ret;
+	if ((ret = get_tags(o, "tags", &r->arena, &c->tags, &c->ntags, why, cap)) ||
+	    (ret = get_time(o, "first_seen", &c->first_seen, why, cap)) ||
+	    (ret = get_time(o, "last_seen", &c->last_seen, why, cap)) ||
+	    (ret = get_time(o, "valid_until", &c->valid_until, why, cap)))
+		return ret;
+	if (c->first_seen && c->last_seen && c->last_seen < c->first_seen) {
+		snprintf(why, cap, "last_seen is before first_seen");
+		return OE_EINVAL;
+	}
+	return 0;
+}
+
+int oe_h_indicators_post(oe_req *r)
+{
+	json_t *body = oe_http_body_json(r);
+	if (!body)
+		return MHD_YES;
+	bool batch = json_is_object(body) && json_object_get(body, "indicators");
+	json_t *list = batch ? json_object_get(body, "indicators") : NULL;
+	int ret;
+	if (batch) {
+		if (json_object_size(body) != 1) {
+			json_decref(body);
+			return oe_http_error(r, 400, "invalid",
+					     "a batch is {\"indicators\":[...]} and nothing else");
+		}
+		if (!json_is_array(list) || json_array_size(list) == 0 ||
+		    json_array_size(list) > POST_INDICATORS_MAX) {
+			json_decref(body);
+			return oe_http_error(r, 400, "invalid",
+					     "indicators: an array of 1 to %d objects",
+					     POST_INDICATORS_MAX);
+		}
+	}
+	oe_import_set set;
+	oe_import_set_init(&set);
+	size_t n = batch ? json_array_size(list) : 1;
+	size_t *index = oe_arena_alloc(&r->arena, n * sizeof(size_t)); /* set ioc -> body index */
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = batch ? json_array_get(list, i) : body;
+		oe_ioc c;
+		char why[512];
+		if (ioc_from_json(r, o, false, &c, why, sizeof(why)) != 0) {
+			if (!batch) {
+				json_decref(body);
+				oe_import_set_free(&set);
+				return oe_http_error(r, 400, "invalid_indicator", "%s", why);
+			}
+			char ref[32];
+			snprintf(ref, sizeof(ref), "indicators[%zu]", i);
+			oe_import_error_add(&set, ref, "%s", why);
+			continue;
+		}
+		index[set.niocs] = i;
+		if (oe_import_add_ioc(&set, &c) != 0) {
+			json_decref(body);
+			oe_import_set_free(&set);
+			return oe_http_fail(r, OE_ENOMEM);
+		}
+	}
+	json_decref(body);
+	if (set.niocs == 0) {
+		json_t *j = oe_render_import(&set, &(oe_import_result){0});
+		oe_import_set_free(&set);
+		json_object_set_new(j, "error",
+				    json_pack("{s:s,s:s}", "code", "invalid_indicator", "message",
+					      "no indicator in the batch is valid"));
+		return oe_http_json(r, 400, j);
+	}
+	oe_import_result res;
+	ret = oe_svc_import(&r->ctx, &set, &res);
+	if (ret) {
+		oe_import_set_free(&set);
+		return oe_http_fail(r, ret);
+	}
+	atomic_fetch_add_explicit(&r->srv->m.imported, res.imported, memory_order_relaxed);
+	if (!batch) {
+		oe_indicator_row row;
+		ret = r->ctx.store->ops->indicator_get(r->ctx.store, res.ids[0], NULL, &r->arena, &row);
+		oe_import_set_free(&set);
+		if (ret)
+			return oe_http_fail(r, ret);
+		json_t *j = oe_render_indicator(&row);
+		json_object_set_new(j, "new", json_boolean(res.imported == 1));
+		return oe_http_json(r, 201, j);
+	}
+	json_t *j = oe_render_import(&set, &res);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < set.niocs; i++) {
+		oe_uuid u;
+		char us[OE_UUID_STR], id[64];
+		oe_indicator_uuid(set.iocs[i].type, set.iocs[i].value, &u);
+		oe_uuid_format(&u, us);
+		snprintf(id, sizeof(id), "indicator--%s", us);
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s}", "index",
+						     (json_int_t)index[i], "id", id, "type",
+						     oe_itype_name(set.iocs[i].type), "value",
+						     set.iocs[i].value));
+	}
+	json_object_set_new(j, "indicators", arr);
+	oe_import_set_free(&set);
+	return oe_http_json(r, 201, j);
+}
+
+static int parse_limit(oe_req *r, size_t def, size_t max, size_t *out)
+{
+	const char *s = oe_http_arg(r, "limit");
+	*out = def;
+	if (!s)
+		return 0;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || *end || v < 1 || (size_t)v > max)
+		return oe_http_error(r, 400, "invalid_parameter", "limit: from 1 to %zu", max), -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+int oe_h_indicators_list(oe_req *r)
+{
+	oe_indicator_filter f = {0};
+	f.max_tlp = -1;
+	const char *type = oe_http_arg(r, "type"), *value = oe_http_arg(r, "value"),
+		   *tag = oe_http_arg(r, "tag"), *since = oe_http_arg(r, "since"),
+		   *cursor = oe_http_arg(r, "cursor"), *tlp = oe_http_arg(r, "tlp");
+	if (parse_limit(r, 100, 1000, &f.limit))
+		return MHD_YES;
+	if (type) {
+		f.type = oe_itype_parse(type);
+		if (f.type == OE_T_NONE)
+			return oe_http_error(r, 400, "invalid_parameter", "type: unknown type '%s'",
+					     type);
+	}
+	char buf[OE_VALUE_MAX + 1];
+	if (value) {
+		const char *why = NULL;
+		oe_itype t = (oe_itype)f.type;
+		int ret = t == OE_T_NONE ? oe_detect(value, strlen(value), &r->srv->node->canon, &t,
+						     buf, sizeof(buf), &why)
+					 : oe_canon(t, value, strlen(value), &r->srv->node->canon, buf,
+						    sizeof(buf), &why);
+		if (ret)
+			return oe_http_error(r, 400, "invalid_parameter", "value: %s",
+					     why ? why : "not valid");
+		f.type = t;
+		f.value = buf;
+	}
+	if (tag)
+		f.tag = tag;
+	if (since && oe_time_parse(since, &f.since) != 0)
+		return oe_http_error(r, 400, "invalid_parameter",
+				     "since: expected an RFC 3339 timestamp");
+	if (tlp) {
+		f.max_tlp = oe_tlp_parse(tlp);
+		if (f.max_tlp < 0)
+			return oe_http_error(r, 400, "invalid_parameter", "tlp: unknown TLP '%s'", tlp);
+	}
+	if (cursor) {
+		char *end;
+		errno = 0;
+		long long c = strtoll(cursor, &end, 10);
+		if (errno || *end || c < 0)
+			return oe_http_error(r, 400, "invalid_parameter", "cursor: not a cursor");
+		f.after_id = c;
+	}
+	oe_indicator_row *rows;
+	size_t n;
+	int64_t next;
+	int ret = oe_svc_indicator_list(&r->ctx, &f, &rows, &n, &next);
+	if (ret)
+		return oe_http_fail(r, ret);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, oe_render_indicator(&rows[i]));
+	json_t *j = json_pack("{s:o}", "indicators", arr);
+	if (next) {
+		char nb[32];
+		snprintf(nb, sizeof(nb), "%lld", (long long)next);
+		json_object_set_new(j, "next", json_string(nb));
+	} else {
+		json_object_set_new(j, "next", json_null());
+	}
+	return oe_http_json(r, 200, j);
+}
+
+static json_t *render_event_brief(const oe_event_row *e)
+{
+	char c[OE_TIME_BUF];
+	oe_time_format(e->created, c);
+	return json_pack("{s:s,s:s,s:s,s:s?,s:s}", "id", e->uuid, "title", e->title, "tlp",
+			 oe_tlp_name((oe_tlp)e->tlp), "org", e->org_name, "created", c);
+}
+
+int oe_h_indicator_get(oe_req *r)
+{
+	oe_indicator_detail d;
+	int ret = oe_svc_indicator_get(&r->ctx, r->path_id, &d);
+	if (ret)
+		return oe_http_fail(r, ret);
+	json_t *j = oe_render_indicator(&d.row);
+	json_t *evs = json_array(), *sts = json_array();
+	for (size_t i = 0; i < d.nevents; i++)
+		json_array_append_new(evs, render_event_brief(&d.events[i]));
+	int64_t total = 0;
+	for (size_t i = 0; i < d.nsightings; i++) {
+		char f[OE_TIME_BUF], l[OE_TIME_BUF];
+		oe_time_format(d.sightings[i].first_seen, f);
+		oe_time_format(d.sightings[i].last_seen, l);
+		total += d.sightings[i].count;
+		json_array_append_new(sts, json_pack("{s:s?,s:I,s:s,s:s}", "org",
+						     d.sightings[i].org_name, "count",
+						     (json_int_t)d.sightings[i].count, "first_seen", f,
+						     "last_seen", l));
+	}
+	json_object_set_new(j, "events", evs);
+	json_object_set_new(j, "sightings", sts);
+	json_object_set_new(j, "correlation",
+			    json_pack("{s:I,s:I,s:I}", "orgs", (json_int_t)d.row.n_orgs, "events",
+				      (json_int_t)d.nevents, "sightings", (json_int_t)total));
+	return oe_http_json(r, 200, j);
+}
+
+int oe_h_indicator_patch(oe_req *r)
+{
+	json_t *body = oe_http_body_json(r);
+	if (!body)
+		return MHD_YES;
+	oe_ioc c;
+	char why[512];
+	int ret = ioc_from_json(r, body, true, &c, why, sizeof(why));
+	json_decref(body);
+	if (ret)
+		return oe_http_error(r, 400, "invalid", "%s", why);
+	ret = oe_svc_indicator_patch(&r->ctx, r->path_id, &c);
+	if (ret)
+		return oe_http_fail(r, ret);
+	return oe_h_indicator_get(r);
+}
+
+int oe_h_indicator_delete(oe_req *r)
+{
+	int ret = oe_svc_indicator_revoke(&r->ctx, r->path_id);
+	if (ret)
+		return oe_http_fail(r, ret);
+	return oe_http_json(r, 200, json_pack("{s:s,s:b}", "id", r->path_id, "revoked", 1));
+}
+
+static const char *const event_fields[] = {"title", "tlp", "tags", "indicators", NULL};
+
+int oe_h_events_post(oe_req *r)
+{
+	json_t *body = oe_http_body_json(r);
+	if (!body)
+		return MHD_YES;
+	char why[512];
+	const char *k;
+	json_t *v;
+	oe_import_set set;
+	oe_import_set_init(&set);
+	int status = 400;
+	const char *code = "invalid_event";
+	if (!json_is_object(body)) {
+		snprintf(why, sizeof(why), "expected a JSON object");
+		goto bad;
+	}
+	json_object_foreach(body, k, v)
+	{
+		if (!known_field(k, event_fields)) {
+			snprintf(why, sizeof(why), "unknown field '%.64s'", k);
+			goto bad;
+		}
+	}
+	json_t *title = json_object_get(body, "title");
+	if (!json_is_string(title) || json_string_length(title) == 0 ||
+	    json_string_length(title) > OE_TEXT_MAX) {
+		snprintf(why, sizeof(why), "title: a string of 1 to %d bytes is required", OE_TEXT_MAX);
+		goto bad;
+	}
+	oe_event_in ev = {0};
+	ev.title = (char *)json_string_value(title);
+	ev.tlp = -1;
+	json_t *tlp = json_object_get(body, "tlp");
+	if (tlp && (!json_is_string(tlp) || (ev.tlp = oe_tlp_parse(json_string_value(tlp))) < 0)) {
+		snprintf(why, sizeof(why), "tlp: one of clear, green, amber, amber+strict, red");
+		goto bad;
+	}
+	if (get_tags(body, "tags", &r->arena, &ev.tags, &ev.ntags, why, sizeof(why)))
+		goto bad;
+	json_t *list = json_object_get(body, "indicators");
+	if (list && (!json_is_array(list) || json_array_size(list) > POST_INDICATORS_MAX)) {
+		snprintf(why, sizeof(why), "indicators: an array of at most %d objects",
+			 POST_INDICATORS_MAX);
+		goto bad;
+	}
+	if (oe_import_begin_event(&set, &ev)) {
+		status = 500;
+		code = "internal";
+		snprintf(why, sizeof(why), "out of memory");
+		goto bad;
+	}
+	/* An event is stored whole or not at all: one bad indicator refuses it. */
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		oe_ioc c;
+		char w[400];
+		if (ioc_from_json(r, json_array_get(list, i), false, &c, w, sizeof(w))) {
+			snprintf(why, sizeof(why), "indicators[%zu]: %s", i, w);
+			goto bad;
+		}
+		if (oe_import_add_ioc(&set, &c)) {
+			status = 500;
+			code = "internal";
+			snprintf(why, sizeof(why), "out of memory");
+			goto bad;
+		}
+	}
+	oe_import_end_event(&set);
+	json_decref(body);
+	body = NULL;
+	oe_import_result res;
+	int ret;
+	int64_t eid = 0;
+	if (set.niocs == 0) {
+		/* An event without indicators yet: create it alone. */
+		oe_store *s = r->ctx.store;
+		char us[OE_UUID_STR];
+		oe_uuid u;
+		oe_uuid_v4(&u);
+		oe_uuid_format(&u, us);
+		if (r->ctx.viewer.role != OE_ROLE_ANALYST && r->ctx.viewer.role != OE_ROLE_ADMIN) {
+			oe_import_set_free(&set);
+			return oe_http_fail(r, OE_EPERM);
+		}
+		ret = s->ops->begin(s);
+		if (!ret)
+			ret = s->ops->event_create(s, us, r->ctx.viewer.org_id, set.events[0].title,
+						   set.events[0].tlp >= 0 ? set.events[0].tlp
+									  : r->srv->node->cfg.default_tlp,
+						   set.events[0].tags, set.events[0].ntags, NULL,
+						   oe_now(), &eid);
+		if (!ret)
+			ret = s->ops->audit(s, oe_now(), r->actor, "event.create", us, NULL);
+		if (!ret)
+			ret = s->ops->commit(s);
+		else
+			s->ops->rollback(s);
+	} else {
+		ret = oe_svc_import(&r->ctx, &set, &res);
+		if (!ret && set.nerrors) /* the event itself was refused */
+			ret = OE_EIO;
+		if (!ret) {
+			/* The event just created is the newest row linked to the first ioc. */
+			oe_event_row *evs;
+			size_t nev;
+			ret = r->ctx.store->ops->events_of(r->ctx.store, res.ids[0], &r->arena, &evs,
+							   &nev);
+			if (!ret && nev)
+				eid = evs[nev - 1].id;
+		}
+	}
+	oe_import_set_free(&set);
+	if (ret)
+		return oe_http_fail(r, ret);
+	oe_event_row e;
+	ret = r->ctx.store->ops->event_get(r->ctx.store, eid, NULL, &r->arena, &e);
+	if (ret)
+		return oe_http_fail(r, ret);
+	oe_event_detail d;
+	ret = oe_svc_event_get(&r->ctx, e.uuid, &d);
+	if (ret)
+		return oe_http_fail(r, ret);
+	json_t *j = render_event_brief(&d.ev);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < d.n; i++)
+		json_array_append_new(arr, oe_render_indicator(&d.indicators[i]));
+	json_object_set_new(j, "indicators", arr);
+	return oe_http_json(r, 201, j);
+bad:
+	json_decref(body);
+	oe_import_set_free(&set);
+	return oe_http_error(r, status, code, "%s", why);
+}
+
+int oe_h_event_get(oe_req *r)
+{
+	oe_event_detail d;
+	int ret = oe_svc_event_get(&r->ctx, r->path_id, &d);
+	if (ret)
+		return oe_http_fail(r, ret);
+	json_t *j = render_event_brief(&d.ev);
+	json_t *tags = json_array();
+	for (size_t i = 0; i < d.ev.ntags; i++)
+		json_array_append_new(tags, json_string(d.ev.tags[i]));
+	json_object_set_new(j, "tags", tags);
+	json_t *arr = json_array();
+	for (size_t i = 0; i < d.n; i++)
+		json_array_append_new(arr, oe_render_indicator(&d.indicators[i]));
+	json_object_set_new(j, "indicators", arr);
+	return oe_http_json(r, 200, j);
+}
+
+static const char *const sighting_fields[] = {"value", "type", "count", "first_seen",
+					      "last_seen", NULL};
+
+int oe_h_sightings_post(oe_req *r)
+{
+	json_t *body = oe_http_body_json(r);
+	if (!body)
+		return MHD_YES;
+	char why[512];
+	const char *k;
+	json_t *v;
+	if (!json_is_object(body)) {
+		snprintf(why, sizeof(why), "expected a JSON object");
+		goto bad;
+	}
+	json_object_foreach(body, k, v)
+	{
+		if (!known_field(k, sighting_fields)) {
+			snprintf(why, sizeof(why), "unknown field '%.64s'", k);
+			goto bad;
+		}
+	}
+	json_t *val = json_object_get(body, "value"), *typ = json_object_get(body, "type"),
+	       *cnt = json_object_get(body, "count");
+	if (!json_is_string(val)) {
+		snprintf(why, sizeof(why), "value: a string is required");
+		goto bad;
+	}
+	oe_itype t = OE_T_NONE;
+	if (typ && (!json_is_string(typ) || (t = oe_itype_parse(json_string_value(typ))) == OE_T_NONE)) {
+		snprintf(why, sizeof(why), "type: not an indicator type");
+		goto bad;
+	}
+	int64_t count = 1;
+	if (cnt) {
+		if (!json_is_integer(cnt) || json_integer_value(cnt) < 1 ||
+		    json_integer_value(cnt) > 1000000000) {
+			snprintf(why, sizeof(why), "count: a whole number from 1 to 1000000000");
+			goto bad;
+		}
+		count = json_integer_value(cnt);
+	}
+	oe_time first, last;
+	if (get_time(body, "first_seen", &first, why, sizeof(why)) ||
+	    get_time(body, "last_seen", &last, why, sizeof(why)))
+		goto bad;
+	if (first && last && last < first) {
+		snprintf(why, sizeof(why), "last_seen is before first_seen");
+		goto bad;
+	}
+	int64_t id;
+	char ind[64];
+	const char *reason;
+	int ret = oe_svc_sighting_add(&r->ctx, t, json_string_value(val), json_string_length(val),
+				      count, first, last, &id, ind, &reason);
+	json_decref(body);
+	if (ret == OE_EINVAL)
+		return oe_http_error(r, 400, "invalid_value", "value: %s",
+				     reason ? reason : "not valid");
+	if (ret == OE_ENOTFOUND)
+		return oe_http_error(r, 404, "not_found",
+				     "no indicator with that value; add it first");
+	if (ret)
+		return oe_http_fail(r, ret);
+	return oe_http_json(r, 201, json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id, "indicator",
+					      ind, "count", (json_int_t)count));
+bad:
+	json_decref(body);
+	return oe_http_error(r, 400, "invalid_sighting", "%s", why);
+}
+
+int oe_h_lookup_get(oe_req *r)
+{
+	const char *value = oe_http_arg(r, "value");
+	if (!value || !*value)
+		return oe_http_error(r, 400, "invalid_parameter", "value: required");
+	oe_lookup_result l;
+	int ret = oe_svc_lookup(&r->ctx, value, strlen(value), &l);
+	if (ret)
+		return oe_http_fail(r, ret);
+	atomic_fetch_add_explicit(&r->srv->m.lookups, 1, memory_order_relaxed);
+	if (l.error)
+		return oe_http_error(r, 400, "invalid_value", "value: %s", l.error);
+	if (l.match)
+		atomic_fetch_add_explicit(&r->srv->m.lookup_hits, 1, memory_order_relaxed);
+	return oe_http_json(r, 200, oe_render_lookup(&l));
+}
+
+int oe_h_lookup_post(oe_req *r)
+{
+	json_t *body = oe_http_body_json(r);
+	if (!body)
+		return MHD_YES;
+	json_t *values = json_object_get(body, "values");
+	if (!json_is_object(body) || json_object_size(body) != 1 || !json_is_array(values) ||
+	    json_array_size(values) == 0 || json_array_size(values) > OE_LOOKUP_BATCH_MAX) {
+		json_decref(body);
+		return oe_http_error(r, 400, "invalid",
+				     "expected {\"values\":[...]} with 1 to %d strings",
+				     OE_LOOKUP_BATCH_MAX);
+	}
+	json_t *results = json_array();
+	size_t hits = 0;
+	for (size_t i = 0; i < json_array_size(values); i++) {
+		json_t *v = json_array_get(values, i);
+		if (!json_is_string(v)) {
+			json_decref(results);
+			json_decref(body);
+			return oe_http_error(r, 400, "invalid", "values[%zu]: expected a string", i);
+		}
+		oe_lookup_result l;
+		int ret = oe_svc_lookup(&r->ctx, json_string_value(v), json_string_length(v), &l);
+		if (ret) {
+			json_decref(results);
+			json_decref(body);
+			return oe_http_fail(r, ret);
+		}
+		hits += l.match;
+		json_array_append_new(results, oe_render_lookup(&l));
+	}
+	atomic_fetch_add_explicit(&r->srv->m.lookups, json_array_size(values),
+				  memory_order_relaxed);
+	atomic_fetch_add_explicit(&r->srv->m.lookup_hits, hits, memory_order_relaxed);
+	json_decref(body);
+	return oe_http_json(r, 200, json_pack("{s:o}", "results", results));
+}

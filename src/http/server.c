@@ -1,0 +1,482 @@
+/* server.c - libmicrohttpd glue: the route table, request bodies with hard
+ * limits, bearer auth, per-thread store connections, answers, and a
+ * draining stop (see http.h). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/json.h"
+#include "http.h"
+#include "service/log.h"
+
+static const oe_route routes[] = {
+    {"GET", "/healthz", oe_h_healthz, false, false},
+    {"GET", "/metrics", oe_h_metrics, false, false},
+    {"POST", "/api/v1/indicators", oe_h_indicators_post, true, false},
+    {"GET", "/api/v1/indicators", oe_h_indicators_list, true, false},
+    {"GET", "/api/v1/indicators/{id}", oe_h_indicator_get, true, false},
+    {"PATCH", "/api/v1/indicators/{id}", oe_h_indicator_patch, true, false},
+    {"DELETE", "/api/v1/indicators/{id}", oe_h_indicator_delete, true, false},
+    {"POST", "/api/v1/events", oe_h_events_post, true, false},
+    {"GET", "/api/v1/events/{id}", oe_h_event_get, true, false},
+    {"POST", "/api/v1/sightings", oe_h_sightings_post, true, false},
+    {"GET", "/api/v1/lookup", oe_h_lookup_get, true, false},
+    {"POST", "/api/v1/lookup", oe_h_lookup_post, true, false},
+    {"POST", "/api/v1/import", oe_h_import, true, true},
+    {"GET", "/api/v1/export", oe_h_export, true, false},
+};
+
+/* Longest {id} path segment: ids are "indicator--<uuid>" (47 bytes). */
+#define PATH_ID_MAX 128
+
+/* ---- per-thread store connections ------------------------------------ */
+
+static pthread_key_t store_key;
+static pthread_once_t store_once = PTHREAD_ONCE_INIT;
+
+static void store_destroy(void *p) { oe_store_close(p); }
+static void store_key_init(void) { pthread_key_create(&store_key, store_destroy); }
+
+static oe_store *thread_store(oe_node *n)
+{
+	pthread_once(&store_once, store_key_init);
+	oe_store *s = pthread_getspecific(store_key);
+	if (s)
+		return s;
+	char err[512];
+	if (oe_node_store(n, &s, err, sizeof(err)) != 0) {
+		oe_log(OE_LOG_ERROR, "store unavailable", "{s:s}", "error", err);
+		return NULL;
+	}
+	pthread_setspecific(store_key, s);
+	return s;
+}
+
+/* ---- answers --------------------------------------------------------- */
+
+static void count_status(oe_req *r, int status)
+{
+	r->status = status;
+	int cls = status / 100;
+	atomic_fetch_add_explicit(&r->srv->m.requests[cls >= 1 && cls <= 5 ? cls : 0], 1,
+				  memory_order_relaxed);
+}
+
+int oe_http_bytes(oe_req *r, int status, const char *ctype, char *data, size_t len)
+{
+	struct MHD_Response *resp =
+	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (status == 401)
+		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"oureyes\"");
+	count_status(r, status);
+	int ret = MHD_queue_response(r->conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+int oe_http_json(oe_req *r, int status, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(body);
+	if (!s)
+		return oe_http_error(r, 500, "internal", "cannot render the answer");
+	size_t n = strlen(s);
+	/* A trailing newline makes curl output and JSON lines tools happy. */
+	char *t = realloc(s, n + 2);
+	if (!t) {
+		free(s);
+		return MHD_NO;
+	}
+	t[n] = '\n';
+	t[n + 1] = '\0';
+	return oe_http_bytes(r, status, "application/json", t, n + 1);
+}
+
+int oe_http_error(oe_req *r, int status, const char *code, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
+	if (!j) /* the message was not valid UTF-8: it echoed outside bytes */
+		j = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
+			      "invalid input (not valid UTF-8)");
+	if (status >= 500)
+		oe_log(OE_LOG_ERROR, "request failed", "{s:s,s:s,s:i,s:s}", "method", r->method,
+		       "path", r->route ? r->route->path : "?", "status", status, "error", msg);
+	return oe_http_json(r, status, j);
+}
+
+int oe_http_fail(oe_req *r, int err)
+{
+	switch (err) {
+	case OE_ENOTFOUND: return oe_http_error(r, 404, "not_found", "no such object");
+	case OE_EPERM: return oe_http_error(r, 403, "forbidden", "your role or organisation may not do this");
+	case OE_EAUTH: return oe_http_error(r, 401, "unauthorized", "a valid API key is required");
+	case OE_EINVAL: return oe_http_error(r, 400, "invalid", "invalid input");
+	case OE_ETOOBIG: return oe_http_error(r, 413, "too_large", "over a limit");
+	case OE_ECONFLICT:
+	case OE_EEXIST: return oe_http_error(r, 409, "conflict", "conflicts with stored data");
+	default: return oe_http_error(r, 500, "internal", "%s", oe_strerror(err));
+	}
+}
+
+const char *oe_http_arg(oe_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+json_t *oe_http_body_json(oe_req *r)
+{
+	json_t *j = NULL;
+	char err[256];
+	if (r->body.len == 0) {
+		oe_http_error(r, 400, "invalid_json", "a JSON body is required");
+		return NULL;
+	}
+	int ret = oe_json_parse(r->body.data, r->body.len, &j, err, sizeof(err));
+	if (ret) {
+		oe_http_error(r, 400, "invalid_json", "%s", err);
+		return NULL;
+	}
+	return j;
+}
+
+/* ---- routing and auth ------------------------------------------------ */
+
+static const oe_route *route_find(const char *method, const char *url, const char **id,
+				  bool *path_known)
+{
+	*path_known = false;
+	*id = NULL;
+	for (size_t i = 0; i < OE_ARRAY_SIZE(routes); i++) {
+		const char *p = routes[i].path;
+		size_t pl = strlen(p);
+		const char *idp = NULL;
+		if (pl > 5 && strcmp(p + pl - 5, "/{id}") == 0) {
+			size_t base = pl - 4; /* keep the slash */
+			if (strncmp(url, p, base) != 0)
+				continue;
+			idp = url + base;
+			if (!*idp || strchr(idp, '/') || strlen(idp) > PATH_ID_MAX)
+				continue;
+		} else if (strcmp(url, p) != 0) {
+			continue;
+		}
+		*path_known = true;
+		if (strcmp(method, routes[i].method) == 0) {
+			*id = idp;
+			return &routes[i];
+		}
+	}
+	return NULL;
+}
+
+static int authenticate(oe_req *r)
+{
+	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
+		atomic_fetch_add_explicit(&r->srv->m.auth_failures, 1, memory_order_relaxed);
+		return oe_http_error(r, 401, "unauthorized",
+				     "send 'Authorization: Bearer <API key>'");
+	}
+	const char *key = h + 7;
+	while (*key == ' ')
+		key++;
+	int ret = oe_node_authenticate(r->srv->node, r->ctx.store, key, &r->ctx.viewer);
+	if (ret == OE_EAUTH) {
+		atomic_fetch_add_explicit(&r->srv->m.auth_failures, 1, memory_order_relaxed);
+		return oe_http_error(r, 401, "unauthorized", "the API key is not valid");
+	}
+	if (ret)
+		return oe_http_fail(r, ret);
+	snprintf(r->actor, sizeof(r->actor), "key:%.16s", key + 3);
+	return MHD_YES;
+}
+
+/* ---- the MHD callbacks ----------------------------------------------- */
+
+static void req_free(oe_req *r)
+{
+	if (!r)
+		return;
+	atomic_fetch_sub(&r->srv->inflight, 1);
+	oe_buf_free(&r->body);
+	oe_arena_clear(&r->arena);
+	free(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	oe_server *srv = cls;
+	oe_req *r = *con_cls;
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return MHD_NO;
+		r->srv = srv;
+		atomic_fetch_add(&srv->inflight, 1);
+		r->conn = conn;
+		r->method = method;
+		r->url = url;
+		oe_buf_init(&r->body);
+		bool big = false;
+		const char *id;
+		bool known;
+		r->route = route_find(method, url, &id, &known);
+		big = r->route && r->route->big_body;
+		r->body.max = (size_t)(big ? srv->node->cfg.max_import : srv->node->cfg.max_body);
+		*con_cls = r;
+		const char *cl =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl) {
+			char *end;
+			unsigned long long n = strtoull(cl, &end, 10);
+			if (*end || n > r->body.max)
+				r->body_too_big = true;
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->body_too_big) {
+			oe_buf_add(&r->body, upload, *upload_size);
+			if (oe_buf_error(&r->body)) {
+				r->body_too_big = true;
+				oe_buf_free(&r->body);
+			}
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+
+	/* The whole request is here. */
+	const char *id;
+	bool known;
+	r->route = route_find(method, url, &id, &known);
+	r->path_id = id;
+	r->ctx.node = srv->node;
+	r->ctx.arena = &r->arena;
+	r->ctx.actor = r->actor;
+	r->ctx.viewer.role = OE_ROLE_PUBLIC;
+	snprintf(r->actor, sizeof(r->actor), "public");
+	if (r->body_too_big)
+		return oe_http_error(r, 413, "too_large", "the request body is over the limit of %zu bytes",
+				     r->body.max ? r->body.max : (size_t)srv->node->cfg.max_body);
+	if (!r->route) {
+		if (known) {
+			return oe_http_error(r, 405, "method_not_allowed",
+					     "%s is not allowed on %s", method, url);
+		}
+		return oe_http_error(r, 404, "not_found", "no such resource: %s", url);
+	}
+	r->ctx.store = thread_store(srv->node);
+	if (!r->ctx.store && strcmp(r->route->path, "/healthz") != 0)
+		return oe_http_error(r, 503, "unavailable", "the database is not available");
+	if (r->route->auth) {
+		int rc = authenticate(r);
+		if (r->status) /* authenticate answered an error */
+			return rc;
+	}
+	return r->route->fn(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	req_free(*con_cls);
+	*con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	size_t n = strlen(msg);
+	while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	oe_log(OE_LOG_WARN, "http", "{s:s}", "detail", msg);
+}
+
+/* ---- start and stop -------------------------------------------------- */
+
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
+			bool *loopback, char *err, size_t errcap)
+{
+	char host[128];
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s) {
+		snprintf(err, errcap, "listen address '%s' must be HOST:PORT", s);
+		return OE_EINVAL;
+	}
+	size_t hl = (size_t)(colon - s);
+	if (hl >= sizeof(host)) {
+		snprintf(err, errcap, "listen address '%s' is too long", s);
+		return OE_EINVAL;
+	}
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	char *end;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	if (errno || *end || port < 0 || port > 65535 || end == colon + 1) {
+		snprintf(err, errcap, "listen address '%s': port must be 0..65535", s);
+		return OE_EINVAL;
+	}
+	memset(ss, 0, sizeof(*ss));
+	if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		if (inet_pton(AF_INET6, host + 1, &a6->sin6_addr) != 1)
+			goto bad;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*a6);
+		*loopback = IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr);
+		return 0;
+	}
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	if (strcmp(host, "localhost") == 0)
+		snprintf(host, sizeof(host), "127.0.0.1");
+	if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
+		goto bad;
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	*len = sizeof(*a4);
+	*loopback = (ntohl(a4->sin_addr.s_addr) >> 24) == 127;
+	return 0;
+bad:
+	snprintf(err, errcap, "listen address '%s': '%s' is not an IPv4 or [IPv6] address", s, host);
+	return OE_EINVAL;
+}
+
+static char *slurp(const char *path, char *err, size_t errcap)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errcap, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	oe_buf b = OE_BUF_INIT;
+	b.max = 1 << 20;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		oe_buf_add(&b, chunk, n);
+	fclose(f);
+	char *s = oe_buf_steal(&b);
+	if (!s)
+		snprintf(err, errcap, "cannot read %s", path);
+	return s;
+}
+
+int oe_server_start(oe_node *node, oe_server **out, char *err, size_t errcap)
+{
+	struct sockaddr_storage ss;
+	socklen_t slen;
+	bool loopback;
+	const oe_config *cfg = &node->cfg;
+	int ret = parse_listen(cfg->listen, &ss, &slen, &loopback, err, errcap);
+	if (ret)
+		return ret;
+	bool tls = cfg->tls_cert[0] || cfg->tls_key[0];
+	if (tls && !(cfg->tls_cert[0] && cfg->tls_key[0])) {
+		snprintf(err, errcap, "TLS needs both server.tls_cert and server.tls_key");
+		return OE_EINVAL;
+	}
+	if (!loopback && !tls && !cfg->insecure_http) {
+		snprintf(err, errcap,
+			 "refusing to serve plain HTTP on non-loopback address %s: give --tls-cert "
+			 "and --tls-key, or --insecure-http behind a TLS proxy",
+			 cfg->listen);
+		return OE_EINVAL;
+	}
+	oe_server *s = calloc(1, sizeof(*s));
+	if (!s)
+		return OE_ENOMEM;
+	s->node = node;
+	s->started = oe_now();
+	char *cert = NULL, *key = NULL;
+	if (tls) {
+		cert = slurp(cfg->tls_cert, err, errcap);
+		key = cert ? slurp(cfg->tls_key, err, errcap) : NULL;
+		if (!key) {
+			free(cert);
+			free(s);
+			return OE_EINVAL;
+		}
+	}
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG | (tls ? MHD_USE_TLS : 0) |
+			 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+	struct MHD_OptionItem tls_opts[] = {
+	    {MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
+	    {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+	    {MHD_OPTION_END, 0, NULL},
+	};
+	s->mhd = MHD_start_daemon(
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_ARRAY, tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+	if (cert) {
+		sodium_memzero(key, strlen(key));
+		free(cert);
+		free(key);
+	}
+	if (!s->mhd) {
+		snprintf(err, errcap, "cannot listen on %s (in use, or not an address of this host?)",
+			 cfg->listen);
+		free(s);
+		return OE_EIO;
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	unsigned port = di ? di->port : 0;
+	char host[64];
+	if (ss.ss_family == AF_INET6) {
+		char a[INET6_ADDRSTRLEN];
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, a, sizeof(a));
+		snprintf(host, sizeof(host), "[%s]", a);
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof(host));
+	}
+	snprintf(s->url, sizeof(s->url), "%s://%s:%u/", tls ? "https" : "http", host, port);
+	*out = s;
+	return 0;
+}
+
+void oe_server_stop(oe_server *s)
+{
+	if (!s)
+		return;
+	MHD_socket fd = MHD_quiesce_daemon(s->mhd);
+	oe_time deadline = oe_now() + (oe_time)s->node->cfg.drain_seconds * 1000000;
+	for (;;) {
+		/* Idle keep-alive connections do not hold the stop up. */
+		if (atomic_load(&s->inflight) == 0 || oe_now() >= deadline)
+			break;
+		usleep(20000);
+	}
+	MHD_stop_daemon(s->mhd);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	free(s);
+}

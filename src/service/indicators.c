@@ -1,0 +1,464 @@
+/* indicators.c - import, read, change and look up indicators, events and
+ * sightings under the caller's TLP view (see service.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/uuid.h"
+#include "core/warninglist.h"
+#include "service.h"
+
+/* Rows written per transaction in a large import: bounds the WAL and the
+ * time a writer holds the lock, while keeping the per-commit cost small. */
+#define IMPORT_TX_ROWS 50000
+
+static bool can_write(const oe_viewer *v)
+{
+	return v->role == OE_ROLE_ANALYST || v->role == OE_ROLE_ADMIN;
+}
+
+bool oe_svc_visible(const oe_viewer *v, oe_indicator_row *row)
+{
+	if (oe_may_see(v, (oe_tlp)row->v.tlp, row->org_id))
+		return true;
+	/* Not the origin's assertion: maybe another organisation's. */
+	int best = -1;
+	for (size_t i = 0; i < row->nothers; i++)
+		if (oe_may_see(v, (oe_tlp)row->others[i].tlp, row->others[i].org_id) &&
+		    (best < 0 || row->others[i].tlp < best))
+			best = row->others[i].tlp;
+	if (best < 0)
+		return false;
+	/* Show the value as that organisation shares it, nothing of the origin. */
+	row->v.tlp = best;
+	row->v.description = NULL;
+	row->v.ntags = 0;
+	row->v.tags = NULL;
+	row->v.org_name = NULL;
+	row->v.org_stix_id = NULL;
+	return true;
+}
+
+static const char *warn(oe_ctx *c, oe_itype t, const char *value)
+{
+	return c->node->wl ? oe_warninglists_match(c->node->wl, t, value) : NULL;
+}
+
+static int store_ioc(oe_ctx *c, const oe_ioc *ioc, oe_time now, int64_t *id,
+		     oe_import_result *r)
+{
+	oe_upsert_outcome o;
+	int ret = c->store->ops->indicator_upsert(c->store, ioc, c->viewer.org_id,
+						  c->node->cfg.default_tlp,
+						  c->node->cfg.default_confidence, now, id, &o);
+	if (ret)
+		return ret;
+	if (o == OE_UPSERT_CREATED)
+		r->imported++;
+	else if (o == OE_UPSERT_UPDATED)
+		r->updated++;
+	else
+		r->skipped++;
+	return 0;
+}
+
+/* One import is one assertion per value: when a set names the same value
+ * several times (a STIX bundle whose indicators share an address), the
+ * later mentions are merged into the first and only linked, so that the
+ * result does not depend on their order and a re-import changes nothing.
+ * Fills dup[i] with the index of the first mention, or i itself. */
+static int merge_duplicates(oe_import_set *set, size_t *dup)
+{
+	size_t n = set->niocs, cap = 16;
+	while (cap < n * 2)
+		cap *= 2;
+	size_t *slots = malloc(cap * sizeof(*slots));
+	if (!slots)
+		return OE_ENOMEM;
+	memset(slots, 0xff, cap * sizeof(*slots));
+	for (size_t i = 0; i < n; i++) {
+		oe_ioc *c = &set->iocs[i];
+		oe_uuid u;
+		oe_indicator_uuid(c->type, c->value, &u);
+		uint64_t h;
+		memcpy(&h, u.b, sizeof(h));
+		size_t k = (size_t)h & (cap - 1);
+		dup[i] = i;
+		while (slots[k] != (size_t)-1) {
+			oe_ioc *f = &set->iocs[slots[k]];
+			if (f->type == c->type && strcmp(f->value, c->value) == 0) {
+				dup[i] = slots[k];
+				break;
+			}
+			k = (k + 1) & (cap - 1);
+		}
+		if (dup[i] != i) {
+			oe_ioc *f = &set->iocs[dup[i]];
+			if (f->tlp < 0)
+				f->tlp = c->tlp;
+			if (c->confidence > f->confidence)
+				f->confidence = c->confidence;
+			if (!f->description && c->description) {
+				f->description = c->description;
+				c->description = NULL;
+			}
+			if (c->first_seen && (!f->first_seen || c->first_seen < f->first_seen))
+				f->first_seen = c->first_seen;
+			if (c->last_seen > f->last_seen)
+				f->last_seen = c->last_seen;
+			if (c->valid_until > f->valid_until)
+				f->valid_until = c->valid_until;
+			f->revoked = f->revoked && c->revoked;
+			for (size_t t = 0; t < c->ntags && f->ntags < OE_TAGS_MAX; t++) {
+				bool have = false;
+				for (size_t x = 0; x < f->ntags && !have; x++)
+					have = strcmp(f->tags[x], c->tags[t]) == 0;
+				if (!have) {
+					char **nt = realloc(f->tags, (f->ntags + 1) * sizeof(*nt));
+					if (!nt) {
+						free(slots);
+						return OE_ENOMEM;
+					}
+					f->tags = nt;
+					f->tags[f->ntags++] = c->tags[t];
+					c->tags[t] = NULL;
+				}
+			}
+		} else {
+			slots[k] = i;
+		}
+	}
+	free(slots);
+	return 0;
+}
+
+/* Store set->iocs[i], or only point at its first mention when that one is
+ * already stored. */
+static int store_one(oe_ctx *c, oe_import_set *set, const size_t *dup, size_t i, oe_time now,
+		     oe_import_result *r)
+{
+	if (dup[i] != i && r->ids[dup[i]]) {
+		r->ids[i] = r->ids[dup[i]];
+		r->skipped++;
+		return 0;
+	}
+	return store_ioc(c, &set->iocs[i], now, &r->ids[i], r);
+}
+
+int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
+{
+	oe_store *s = c->store;
+	memset(r, 0, sizeof(*r));
+	if (!can_write(&c->viewer))
+		return OE_EPERM;
+	r->ids = oe_arena_alloc(c->arena, (set->niocs ? set->niocs : 1) * sizeof(int64_t));
+	if (!r->ids)
+		return OE_ENOMEM;
+	memset(r->ids, 0, (set->niocs ? set->niocs : 1) * sizeof(int64_t));
+	size_t *dup = oe_arena_alloc(c->arena, (set->niocs ? set->niocs : 1) * sizeof(size_t));
+	if (!dup)
+		return OE_ENOMEM;
+	int ret = merge_duplicates(set, dup);
+	if (ret)
+		return ret;
+	oe_time now = oe_now();
+	ret = s->ops->begin(s);
+	if (ret)
+		return ret;
+	size_t in_tx = 0;
+	/* Which iocs belong to an event: those are stored with it. */
+	size_t ev = 0;
+	for (size_t i = 0; i < set->niocs;) {
+		while (ev < set->nevents && set->events[ev].count == 0 && set->events[ev].first <= i)
+			ev++; /* an event with no valid indicator: nothing to store */
+		if (ev < set->nevents && set->events[ev].first == i && set->events[ev].count > 0) {
+			oe_event_in *e = &set->events[ev++];
+			oe_import_result save = *r;
+			if ((ret = s->ops->savepoint(s)))
+				goto fail;
+			int64_t eid = 0;
+			int err = 0;
+			if (e->ext_id && s->ops->event_find_ext(s, e->ext_id, &eid) == 0) {
+				/* The same event again: its links are refreshed below. */
+			} else {
+				char us[OE_UUID_STR];
+				oe_uuid u;
+				oe_uuid_v4(&u);
+				oe_uuid_format(&u, us);
+				err = s->ops->event_create(s, us, c->viewer.org_id,
+							   e->title ? e->title : "(untitled)",
+							   e->tlp >= 0 ? e->tlp : c->node->cfg.default_tlp,
+							   e->tags, e->ntags, e->ext_id, now, &eid);
+				if (!err)
+					r->events++;
+			}
+			for (size_t k = 0; !err && k < e->count; k++) {
+				oe_ioc *ioc = &set->iocs[e->first + k];
+				if (ioc->tlp < 0 && e->tlp >= 0)
+					ioc->tlp = e->tlp; /* the event's marking applies */
+				err = store_one(c, set, dup, e->first + k, now, r);
+				if (!err)
+					err = s->ops->event_link(s, eid, r->ids[e->first + k]);
+			}
+			if (err) {
+				s->ops->rollback_to(s);
+				*r = save;
+				memset(&r->ids[e->first], 0, e->count * sizeof(int64_t));
+				oe_import_error_add(set, e->ext_id ? e->ext_id : e->title,
+						    "event not stored: %s", oe_strerror(err));
+				if (err == OE_EIO) {
+					ret = err;
+					goto fail;
+				}
+			} else if ((ret = s->ops->release(s))) {
+				goto fail;
+			}
+			in_tx += e->count;
+			i = e->first + e->count;
+		} else {
+			ret = store_one(c, set, dup, i, now, r);
+			if (ret == OE_ECONFLICT) {
+				oe_import_error_add(set, set->iocs[i].ext_id ? set->iocs[i].ext_id
+									 : set->iocs[i].value,
+						    "conflicts with a stored indicator");
+				ret = 0;
+			} else if (ret) {
+				goto fail;
+			}
+			i++;
+			in_tx++;
+		}
+		if (in_tx >= IMPORT_TX_ROWS) {
+			if ((ret = s->ops->commit(s)) || (ret = s->ops->begin(s)))
+				goto fail;
+			in_tx = 0;
+		}
+	}
+	r->skipped += set->skipped;
+	r->refused = set->nerrors + set->nerrors_dropped;
+	{
+		char detail[160];
+		snprintf(detail, sizeof(detail), "imported=%zu updated=%zu skipped=%zu refused=%zu",
+			 r->imported, r->updated, r->skipped, r->refused);
+		if ((ret = s->ops->audit(s, now, c->actor, "indicator.import", NULL, detail)))
+			goto fail;
+	}
+	return s->ops->commit(s);
+fail:
+	s->ops->rollback(s);
+	return ret;
+}
+
+static int parse_indicator_id(const char *id, oe_uuid *u)
+{
+	if (!id || strncmp(id, "indicator--", 11) != 0 || oe_uuid_parse(id + 11, u) != 0)
+		return OE_EINVAL;
+	return 0;
+}
+
+int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out)
+{
+	oe_uuid u;
+	memset(out, 0, sizeof(*out));
+	if (parse_indicator_id(id, &u))
+		return OE_ENOTFOUND;
+	int ret = c->store->ops->indicator_get(c->store, 0, &u, c->arena, &out->row);
+	if (ret)
+		return ret;
+	if (!oe_svc_visible(&c->viewer, &out->row))
+		return OE_ENOTFOUND;
+	out->warninglist = warn(c, out->row.v.type, out->row.v.value);
+	out->row.v.warninglist = out->warninglist;
+	oe_event_row *evs;
+	size_t nev;
+	if ((ret = c->store->ops->events_of(c->store, out->row.v.id, c->arena, &evs, &nev)))
+		return ret;
+	/* Only the events the caller may see are listed. */
+	out->events = oe_arena_alloc(c->arena, (nev ? nev : 1) * sizeof(*evs));
+	if (!out->events)
+		return OE_ENOMEM;
+	for (size_t i = 0; i < nev; i++)
+		if (oe_may_see(&c->viewer, (oe_tlp)evs[i].tlp, evs[i].org_id))
+			out->events[out->nevents++] = evs[i];
+	return c->store->ops->sightings_of(c->store, out->row.v.id, c->arena, &out->sightings,
+					   &out->nsightings);
+}
+
+int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **rows, size_t *n,
+			  int64_t *next)
+{
+	size_t want = f->limit, got = 0;
+	oe_indicator_row *out = oe_arena_alloc(c->arena, (want ? want : 1) * sizeof(*out));
+	if (!out)
+		return OE_ENOMEM;
+	*next = 0;
+	/* Rows the caller may not see are filtered here, by the one policy
+	 * function; keep reading pages until the answer is full. */
+	for (int rounds = 0; got < want && rounds < 64; rounds++) {
+		oe_indicator_row *page;
+		size_t np;
+		f->limit = want - got;
+		int ret = c->store->ops->indicator_list(c->store, f, c->arena, &page, &np);
+		if (ret)
+			return ret;
+		for (size_t i = 0; i < np; i++) {
+			f->after_id = page[i].v.id;
+			if (oe_svc_visible(&c->viewer, &page[i])) {
+				page[i].v.warninglist = warn(c, page[i].v.type, page[i].v.value);
+				out[got++] = page[i];
+			}
+		}
+		if (np < f->limit) {
+			f->limit = want;
+			*rows = out;
+			*n = got;
+			return 0; /* the end */
+		}
+	}
+	f->limit = want;
+	*rows = out;
+	*n = got;
+	*next = f->after_id;
+	return 0;
+}
+
+static int writable_row(oe_ctx *c, const char *id, oe_indicator_row *row)
+{
+	oe_uuid u;
+	if (parse_indicator_id(id, &u))
+		return OE_ENOTFOUND;
+	int ret = c->store->ops->indicator_get(c->store, 0, &u, c->arena, row);
+	if (ret)
+		return ret;
+	if (!oe_svc_visible(&c->viewer, row))
+		return OE_ENOTFOUND;
+	if (!can_write(&c->viewer) || row->org_id != c->viewer.org_id)
+		return OE_EPERM;
+	return 0;
+}
+
+int oe_svc_indicator_patch(oe_ctx *c, const char *id, const oe_ioc *patch)
+{
+	oe_store *s = c->store;
+	int ret = s->ops->begin(s);
+	if (ret)
+		return ret;
+	oe_indicator_row row;
+	oe_time now = oe_now();
+	if ((ret = writable_row(c, id, &row)) ||
+	    (ret = s->ops->indicator_update(s, row.v.id, patch, now)) ||
+	    (ret = s->ops->audit(s, now, c->actor, "indicator.update", id, NULL))) {
+		s->ops->rollback(s);
+		return ret;
+	}
+	return s->ops->commit(s);
+}
+
+int oe_svc_indicator_revoke(oe_ctx *c, const char *id)
+{
+	oe_store *s = c->store;
+	int ret = s->ops->begin(s);
+	if (ret)
+		return ret;
+	oe_indicator_row row;
+	oe_time now = oe_now();
+	if ((ret = writable_row(c, id, &row)) ||
+	    (ret = s->ops->indicator_revoke(s, row.v.id, now)) ||
+	    (ret = s->ops->audit(s, now, c->actor, "indicator.revoke", id, NULL))) {
+		s->ops->rollback(s);
+		return ret;
+	}
+	return s->ops->commit(s);
+}
+
+int oe_svc_lookup(oe_ctx *c, const char *raw, size_t len, oe_lookup_result *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->input = oe_arena_strndup(c->arena, raw, len);
+	char buf[OE_VALUE_MAX + 1];
+	oe_itype t;
+	const char *why = NULL;
+	if (oe_detect(raw, len, &c->node->canon, &t, buf, sizeof(buf), &why) != 0) {
+		out->error = why ? why : "not a value of any known type";
+		return 0;
+	}
+	out->type = t;
+	out->value = oe_arena_strdup(c->arena, buf);
+	out->warninglist = warn(c, t, buf);
+	oe_uuid u;
+	oe_indicator_uuid(t, buf, &u);
+	int ret = c->store->ops->indicator_get(c->store, 0, &u, c->arena, &out->hit);
+	if (ret == OE_ENOTFOUND)
+		return 0;
+	if (ret)
+		return ret;
+	if (out->hit.v.revoked || (out->hit.v.valid_until && out->hit.v.valid_until < oe_now()) ||
+	    !oe_svc_visible(&c->viewer, &out->hit))
+		return 0;
+	out->hit.v.warninglist = out->warninglist;
+	out->match = true;
+	return 0;
+}
+
+int oe_svc_event_get(oe_ctx *c, const char *uuid, oe_event_detail *out)
+{
+	memset(out, 0, sizeof(*out));
+	int ret = c->store->ops->event_get(c->store, 0, uuid, c->arena, &out->ev);
+	if (ret)
+		return ret;
+	if (!oe_may_see(&c->viewer, (oe_tlp)out->ev.tlp, out->ev.org_id))
+		return OE_ENOTFOUND;
+	out->indicators =
+	    oe_arena_alloc(c->arena, (out->ev.nindicators ? out->ev.nindicators : 1) *
+					 sizeof(*out->indicators));
+	if (!out->indicators)
+		return OE_ENOMEM;
+	for (size_t i = 0; i < out->ev.nindicators; i++) {
+		oe_indicator_row *r = &out->indicators[out->n];
+		ret = c->store->ops->indicator_get(c->store, out->ev.indicator_ids[i], NULL, c->arena,
+						   r);
+		if (ret)
+			return ret;
+		if (oe_svc_visible(&c->viewer, r)) {
+			r->v.warninglist = warn(c, r->v.type, r->v.value);
+			out->n++;
+		}
+	}
+	return 0;
+}
+
+int oe_svc_sighting_add(oe_ctx *c, oe_itype type, const char *raw, size_t len, int64_t count,
+			oe_time first, oe_time last, int64_t *id, char *indicator_id,
+			const char **why)
+{
+	char buf[OE_VALUE_MAX + 1];
+	oe_itype t = type;
+	*why = NULL;
+	if (c->viewer.role == OE_ROLE_PUBLIC)
+		return OE_EPERM;
+	int ret = type == OE_T_NONE ? oe_detect(raw, len, &c->node->canon, &t, buf, sizeof(buf), why)
+				    : oe_canon(type, raw, len, &c->node->canon, buf, sizeof(buf), why);
+	if (ret)
+		return OE_EINVAL;
+	oe_uuid u;
+	oe_indicator_uuid(t, buf, &u);
+	oe_store *s = c->store;
+	if ((ret = s->ops->begin(s)))
+		return ret;
+	oe_indicator_row row;
+	oe_time now = oe_now();
+	ret = s->ops->indicator_get(s, 0, &u, c->arena, &row);
+	if (!ret && !oe_svc_visible(&c->viewer, &row))
+		ret = OE_ENOTFOUND;
+	if (!ret)
+		ret = s->ops->sighting_add(s, row.v.id, c->viewer.org_id, count, first ? first : now,
+					   last ? last : now, now, id);
+	if (!ret)
+		ret = s->ops->audit(s, now, c->actor, "sighting.add", row.v.stix_id, NULL);
+	if (ret) {
+		s->ops->rollback(s);
+		return ret;
+	}
+	snprintf(indicator_id, 64, "%s", row.v.stix_id);
+	return s->ops->commit(s);
+}

@@ -1,0 +1,1130 @@
+/* sqlite.c - the embedded SQLite backend of store.h.
+ *
+ * One oe_store is one connection in WAL mode. Statements on hot paths are
+ * prepared once per connection and reset after use. synchronous=NORMAL in
+ * WAL mode keeps every committed transaction across a crash of the process
+ * (kill -9); only a power loss may lose the last commits. */
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/tlp.h"
+#include "store.h"
+
+extern const char *const oe_migrations[];
+extern const size_t oe_migrations_count;
+
+enum {
+	ST_INS_IND,
+	ST_SEL_IND_BY_UUID,
+	ST_UPD_IND,
+	ST_INS_TAG,
+	ST_UPSERT_IORG,
+	ST_SEL_IORG,
+	ST_INS_EVLINK,
+	ST__COUNT
+};
+
+static const char *const stmt_sql[ST__COUNT] = {
+    [ST_INS_IND] = "INSERT INTO indicators(uuid,type,value,org_id,tlp,confidence,description,"
+		   "first_seen,last_seen,valid_until,created,modified,revoked,ext_id) "
+		   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(uuid) DO NOTHING",
+    [ST_SEL_IND_BY_UUID] = "SELECT id,org_id,tlp,confidence,description,first_seen,last_seen,"
+			   "valid_until,revoked FROM indicators WHERE uuid=?",
+    [ST_UPD_IND] = "UPDATE indicators SET tlp=?,confidence=?,description=?,first_seen=?,"
+		   "last_seen=?,valid_until=?,revoked=?,modified=? WHERE id=?",
+    [ST_INS_TAG] = "INSERT OR IGNORE INTO indicator_tags(indicator_id,tag) VALUES(?,?)",
+    [ST_UPSERT_IORG] = "INSERT INTO indicator_orgs(indicator_id,org_id,tlp,first_seen,last_seen) "
+		       "VALUES(?,?,?,?,?) ON CONFLICT(indicator_id,org_id) DO UPDATE SET "
+		       "tlp=excluded.tlp,first_seen=excluded.first_seen,last_seen=excluded.last_seen",
+    [ST_SEL_IORG] = "SELECT tlp,first_seen,last_seen FROM indicator_orgs WHERE indicator_id=? AND "
+		    "org_id=?",
+    [ST_INS_EVLINK] = "INSERT OR IGNORE INTO event_indicators(event_id,indicator_id) VALUES(?,?)",
+};
+
+typedef struct {
+	oe_store base;
+	sqlite3 *db;
+	sqlite3_stmt *st[ST__COUNT];
+} sq_store;
+
+static sq_store *SQ(oe_store *s) { return (sq_store *)s; }
+
+static int sq_err(sq_store *q)
+{
+	int rc = sqlite3_extended_errcode(q->db);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return OE_ECONFLICT;
+	return OE_EIO;
+}
+
+static sqlite3_stmt *stmt(sq_store *q, int which)
+{
+	sqlite3_stmt *st = q->st[which];
+	if (!st && sqlite3_prepare_v3(q->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+				      &q->st[which], NULL) != SQLITE_OK)
+		return NULL;
+	return q->st[which];
+}
+
+static sqlite3_stmt *prep(sq_store *q, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	return st;
+}
+
+static int exec(sq_store *q, const char *sql)
+{
+	return sqlite3_exec(q->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : OE_EIO;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_time_or_null(sqlite3_stmt *st, int i, oe_time t)
+{
+	if (t)
+		sqlite3_bind_int64(st, i, t);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static char *col_str(sqlite3_stmt *st, int i, oe_arena *a)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return s ? oe_arena_strndup(a, s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+}
+
+static void sq_close(oe_store *s)
+{
+	sq_store *q = SQ(s);
+	for (int i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(q->st[i]);
+	sqlite3_close(q->db);
+	free(q);
+}
+
+static int sq_begin(oe_store *s) { return exec(SQ(s), "BEGIN IMMEDIATE"); }
+static int sq_commit(oe_store *s) { return exec(SQ(s), "COMMIT"); }
+static void sq_rollback(oe_store *s)
+{
+	if (!sqlite3_get_autocommit(SQ(s)->db))
+		exec(SQ(s), "ROLLBACK");
+}
+
+static int sq_savepoint(oe_store *s) { return exec(SQ(s), "SAVEPOINT unit"); }
+static int sq_release(oe_store *s) { return exec(SQ(s), "RELEASE unit"); }
+static void sq_rollback_to(oe_store *s)
+{
+	exec(SQ(s), "ROLLBACK TO unit");
+	exec(SQ(s), "RELEASE unit");
+}
+
+static int sq_meta_get(oe_store *s, const char *key, oe_arena *a, char **out)
+{
+	sqlite3_stmt *st = prep(SQ(s), "SELECT value FROM meta WHERE key=?");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
+	if (rc == SQLITE_ROW)
+		*out = col_str(st, 0, a);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_meta_set(oe_store *s, const char *key, const char *value)
+{
+	sqlite3_stmt *st = prep(SQ(s), "INSERT INTO meta(key,value) VALUES(?,?) "
+				       "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_org_create(oe_store *s, const char *name, const char *country, const char *stix_id,
+			 int64_t *id)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st =
+	    prep(q, "INSERT INTO orgs(stix_id,name,country,created) VALUES(?,?,?,?)");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_text(st, 1, stix_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, country, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, oe_now());
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
+	if (!ret)
+		*id = sqlite3_last_insert_rowid(q->db);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static void fill_org(sqlite3_stmt *st, oe_arena *a, oe_org *o)
+{
+	o->id = sqlite3_column_int64(st, 0);
+	o->stix_id = col_str(st, 1, a);
+	o->name = col_str(st, 2, a);
+	o->country = col_str(st, 3, a);
+}
+
+static int sq_org_get(oe_store *s, int64_t id, const char *name, oe_arena *a, oe_org *out)
+{
+	sqlite3_stmt *st = prep(SQ(s), name ? "SELECT id,stix_id,name,country FROM orgs WHERE name=?"
+					    : "SELECT id,stix_id,name,country FROM orgs WHERE id=?");
+	if (!st)
+		return OE_EIO;
+	if (name)
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
+	if (rc == SQLITE_ROW)
+		fill_org(st, a, out);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_org_list(oe_store *s, oe_arena *a, oe_org **out, size_t *n)
+{
+	sqlite3_stmt *st = prep(SQ(s), "SELECT id,stix_id,name,country FROM orgs ORDER BY id");
+	if (!st)
+		return OE_EIO;
+	size_t cap = 16, cnt = 0;
+	oe_org *v = oe_arena_alloc(a, cap * sizeof(*v));
+	int rc;
+	while (v && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (cnt == cap) {
+			oe_org *nv = oe_arena_alloc(a, cap * 2 * sizeof(*v));
+			if (!nv) {
+				v = NULL;
+				break;
+			}
+			memcpy(nv, v, cnt * sizeof(*v));
+			v = nv;
+			cap *= 2;
+		}
+		fill_org(st, a, &v[cnt++]);
+	}
+	sqlite3_finalize(st);
+	if (!v)
+		return OE_ENOMEM;
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static int sq_user_create(oe_store *s, int64_t org_id, const char *name, int role,
+			  const char *pw_hash, int64_t *id)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st =
+	    prep(q, "INSERT INTO users(org_id,name,role,pw_hash,created) VALUES(?,?,?,?,?)");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, role);
+	bind_text_or_null(st, 4, pw_hash);
+	sqlite3_bind_int64(st, 5, oe_now());
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
+	if (!ret)
+		*id = sqlite3_last_insert_rowid(q->db);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_key_create(oe_store *s, const char *key_id, const uint8_t hash[32], int64_t org_id,
+			 int64_t user_id, int role, const char *label)
+{
+	sqlite3_stmt *st = prep(SQ(s), "INSERT INTO api_keys(key_id,org_id,user_id,role,hash,label,"
+				       "created) VALUES(?,?,?,?,?,?,?)");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, org_id);
+	if (user_id)
+		sqlite3_bind_int64(st, 3, user_id);
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_int(st, 4, role);
+	sqlite3_bind_blob(st, 5, hash, 32, SQLITE_STATIC);
+	bind_text_or_null(st, 6, label);
+	sqlite3_bind_int64(st, 7, oe_now());
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_key_get(oe_store *s, const char *key_id, oe_apikey *out)
+{
+	sqlite3_stmt *st = prep(SQ(s), "SELECT id,org_id,ifnull(user_id,0),role,hash,revoked IS NOT "
+				       "NULL FROM api_keys WHERE key_id=?");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
+	if (rc == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->org_id = sqlite3_column_int64(st, 1);
+		out->user_id = sqlite3_column_int64(st, 2);
+		out->role = sqlite3_column_int(st, 3);
+		if (sqlite3_column_bytes(st, 4) != 32)
+			ret = OE_EIO;
+		else
+			memcpy(out->hash, sqlite3_column_blob(st, 4), 32);
+		out->revoked = sqlite3_column_int(st, 5) != 0;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_key_revoke(oe_store *s, const char *key_id)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st =
+	    prep(q, "UPDATE api_keys SET revoked=? WHERE key_id=? AND revoked IS NULL");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, oe_now());
+	sqlite3_bind_text(st, 2, key_id, -1, SQLITE_STATIC);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
+	if (!ret && sqlite3_changes(q->db) == 0)
+		ret = OE_ENOTFOUND;
+	sqlite3_finalize(st);
+	return ret;
+}
+
+void oe_indicator_uuid(int type, const char *value, oe_uuid *u)
+{
+	char buf[OE_VALUE_MAX + 32];
+	int n = snprintf(buf, sizeof(buf), "%s:%s", oe_itype_name((oe_itype)type), value);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = (int)sizeof(buf) - 1;
+	oe_uuid_v5(&oe_uuid_ns_indicator, buf, (size_t)n, u);
+}
+
+static int add_tags(sq_store *q, int64_t id, char *const *tags, size_t n, bool *added)
+{
+	sqlite3_stmt *st = stmt(q, ST_INS_TAG);
+	if (!st)
+		return OE_EIO;
+	for (size_t i = 0; i < n; i++) {
+		if (!tags[i])
+			continue; /* moved elsewhere by the importer's merge */
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, tags[i], -1, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sq_err(q);
+		if (sqlite3_changes(q->db) > 0 && added)
+			*added = true;
+	}
+	return 0;
+}
+
+static oe_time tmin(oe_time a, oe_time b) { return !a ? b : !b ? a : a < b ? a : b; }
+static oe_time tmax(oe_time a, oe_time b) { return a > b ? a : b; }
+
+static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int def_tlp,
+			       int def_confidence, oe_time now, int64_t *id,
+			       oe_upsert_outcome *outcome)
+{
+	sq_store *q = SQ(s);
+	oe_uuid u;
+	oe_indicator_uuid(c->type, c->value, &u);
+	sqlite3_stmt *st = stmt(q, ST_INS_IND);
+	if (!st)
+		return OE_EIO;
+	oe_time first = c->first_seen ? c->first_seen : now;
+	oe_time last = c->last_seen ? c->last_seen : first;
+	sqlite3_bind_blob(st, 1, u.b, 16, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, c->type);
+	sqlite3_bind_text(st, 3, c->value, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, org_id);
+	sqlite3_bind_int(st, 5, c->tlp >= 0 ? c->tlp : def_tlp);
+	sqlite3_bind_int(st, 6, c->confidence >= 0 ? c->confidence : def_confidence);
+	bind_text_or_null(st, 7, c->description);
+	sqlite3_bind_int64(st, 8, first);
+	sqlite3_bind_int64(st, 9, last);
+	bind_time_or_null(st, 10, c->valid_until);
+	sqlite3_bind_int64(st, 11, now);
+	sqlite3_bind_int64(st, 12, now);
+	sqlite3_bind_int(st, 13, c->revoked);
+	bind_text_or_null(st, 14, c->ext_id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return sq_err(q);
+	if (sqlite3_changes(q->db) == 1) {
+		*id = sqlite3_last_insert_rowid(q->db);
+		*outcome = OE_UPSERT_CREATED;
+		return add_tags(q, *id, c->tags, c->ntags, NULL);
+	}
+
+	/* The value exists: merge. */
+	st = stmt(q, ST_SEL_IND_BY_UUID);
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_blob(st, 1, u.b, 16, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return OE_EIO;
+	}
+	int64_t rid = sqlite3_column_int64(st, 0), rorg = sqlite3_column_int64(st, 1);
+	int tlp = sqlite3_column_int(st, 2), conf = sqlite3_column_int(st, 3);
+	const char *d = (const char *)sqlite3_column_text(st, 4);
+	char desc_old[OE_TEXT_MAX + 1];
+	bool had_desc = d != NULL;
+	snprintf(desc_old, sizeof(desc_old), "%s", d ? d : "");
+	oe_time f0 = sqlite3_column_int64(st, 5), l0 = sqlite3_column_int64(st, 6),
+		v0 = sqlite3_column_int64(st, 7);
+	int rev0 = sqlite3_column_int(st, 8);
+	sqlite3_reset(st);
+	*id = rid;
+
+	if (rorg != org_id) {
+		/* Another organisation knows the value: a correlation link. */
+		sqlite3_stmt *sel = stmt(q, ST_SEL_IORG);
+		if (!sel)
+			return OE_EIO;
+		sqlite3_bind_int64(sel, 1, rid);
+		sqlite3_bind_int64(sel, 2, org_id);
+		int had = sqlite3_step(sel) == SQLITE_ROW;
+		int otlp = had ? sqlite3_column_int(sel, 0) : -1;
+		oe_time of = had ? sqlite3_column_int64(sel, 1) : 0,
+			ol = had ? sqlite3_column_int64(sel, 2) : 0;
+		sqlite3_reset(sel);
+		int ntlp = c->tlp >= 0 ? c->tlp : had ? otlp : def_tlp;
+		/* Seen times widen only when the assertion says when. */
+		oe_time nf = had ? tmin(of, c->first_seen) : first;
+		oe_time nl = had ? tmax(ol, c->last_seen) : last;
+		bool changed = !had || otlp != ntlp || nf != of || nl != ol;
+		if (!changed) {
+			*outcome = OE_UPSERT_UNCHANGED;
+			return 0;
+		}
+		st = stmt(q, ST_UPSERT_IORG);
+		if (!st)
+			return OE_EIO;
+		sqlite3_bind_int64(st, 1, rid);
+		sqlite3_bind_int64(st, 2, org_id);
+		sqlite3_bind_int(st, 3, ntlp);
+		sqlite3_bind_int64(st, 4, nf);
+		sqlite3_bind_int64(st, 5, nl);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return sq_err(q);
+		*outcome = OE_UPSERT_UPDATED;
+		return 0;
+	}
+
+	int ntlp = c->tlp >= 0 ? c->tlp : tlp;
+	int nconf = c->confidence >= 0 ? c->confidence : conf;
+	const char *ndesc = c->description ? c->description : had_desc ? desc_old : NULL;
+	oe_time nf = tmin(f0, c->first_seen), nl = tmax(l0, c->last_seen);
+	oe_time nv = c->valid_until ? c->valid_until : v0;
+	int nrev = c->revoked;
+	bool tags_added = false;
+	int ret = add_tags(q, rid, c->tags, c->ntags, &tags_added);
+	if (ret)
+		return ret;
+	bool changed = ntlp != tlp || nconf != conf || nf != f0 || nl != l0 || nv != v0 ||
+		       nrev != rev0 || (ndesc && (!had_desc || strcmp(ndesc, desc_old) != 0));
+	if (!changed) {
+		*outcome = tags_added ? OE_UPSERT_UPDATED : OE_UPSERT_UNCHANGED;
+		if (tags_added)
+			goto touch;
+		return 0;
+	}
+touch:
+	st = stmt(q, ST_UPD_IND);
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int(st, 1, ntlp);
+	sqlite3_bind_int(st, 2, nconf);
+	bind_text_or_null(st, 3, ndesc);
+	bind_time_or_null(st, 4, nf);
+	bind_time_or_null(st, 5, nl);
+	bind_time_or_null(st, 6, nv);
+	sqlite3_bind_int(st, 7, nrev);
+	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int64(st, 9, rid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return sq_err(q);
+	*outcome = OE_UPSERT_UPDATED;
+	return 0;
+}
+
+#define IND_COLS                                                                                   \
+	"i.id,i.uuid,i.type,i.value,i.tlp,i.confidence,i.description,i.created,i.modified,"        \
+	"i.first_seen,i.last_seen,i.valid_until,i.revoked,i.org_id,o.stix_id,o.name"
+
+static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicator_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	oe_indicator_view *v = &r->v;
+	v->id = sqlite3_column_int64(st, 0);
+	if (sqlite3_column_bytes(st, 1) == 16) {
+		oe_uuid u;
+		char us[OE_UUID_STR];
+		memcpy(u.b, sqlite3_column_blob(st, 1), 16);
+		oe_uuid_format(&u, us);
+		snprintf(v->stix_id, sizeof(v->stix_id), "indicator--%s", us);
+	}
+	v->type = (oe_itype)sqlite3_column_int(st, 2);
+	v->value = col_str(st, 3, a);
+	v->tlp = sqlite3_column_int(st, 4);
+	v->confidence = sqlite3_column_int(st, 5);
+	v->description = col_str(st, 6, a);
+	v->created = sqlite3_column_int64(st, 7);
+	v->modified = sqlite3_column_int64(st, 8);
+	v->first_seen = sqlite3_column_int64(st, 9);
+	v->last_seen = sqlite3_column_int64(st, 10);
+	v->valid_until = sqlite3_column_int64(st, 11);
+	v->revoked = sqlite3_column_int(st, 12) != 0;
+	r->org_id = sqlite3_column_int64(st, 13);
+	v->org_stix_id = col_str(st, 14, a);
+	v->org_name = col_str(st, 15, a);
+	if (!v->value)
+		return OE_ENOMEM;
+
+	/* Tags and the other organisations' assertions. */
+	sqlite3_stmt *t = prep(q, "SELECT tag FROM indicator_tags WHERE indicator_id=? ORDER BY tag");
+	if (!t)
+		return OE_EIO;
+	sqlite3_bind_int64(t, 1, v->id);
+	size_t cap = 0, n = 0;
+	const char **tags = NULL;
+	while (sqlite3_step(t) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			const char **nt = oe_arena_alloc(a, cap * sizeof(*nt));
+			if (!nt) {
+				sqlite3_finalize(t);
+				return OE_ENOMEM;
+			}
+			if (n)
+				memcpy(nt, tags, n * sizeof(*nt));
+			tags = nt;
+		}
+		tags[n++] = col_str(t, 0, a);
+	}
+	sqlite3_finalize(t);
+	v->tags = tags;
+	v->ntags = n;
+
+	t = prep(q, "SELECT org_id,tlp FROM indicator_orgs WHERE indicator_id=?");
+	if (!t)
+		return OE_EIO;
+	sqlite3_bind_int64(t, 1, v->id);
+	cap = n = 0;
+	struct oe_assertion *o = NULL;
+	while (sqlite3_step(t) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4;
+			struct oe_assertion *no = oe_arena_alloc(a, cap * sizeof(*no));
+			if (!no) {
+				sqlite3_finalize(t);
+				return OE_ENOMEM;
+			}
+			if (n)
+				memcpy(no, o, n * sizeof(*no));
+			o = no;
+		}
+		o[n].org_id = sqlite3_column_int64(t, 0);
+		o[n].tlp = sqlite3_column_int(t, 1);
+		n++;
+	}
+	sqlite3_finalize(t);
+	r->others = o;
+	r->nothers = n;
+	r->n_orgs = 1 + (int64_t)n;
+	return 0;
+}
+
+static int count_links(sq_store *q, oe_indicator_row *r)
+{
+	sqlite3_stmt *st = prep(q, "SELECT (SELECT count(*) FROM event_indicators WHERE "
+				   "indicator_id=?1),(SELECT ifnull(sum(count),0) FROM sightings "
+				   "WHERE indicator_id=?1)");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, r->v.id);
+	int ret = OE_EIO;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r->n_events = sqlite3_column_int64(st, 0);
+		r->n_sightings = sqlite3_column_int64(st, 1);
+		ret = 0;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_indicator_get(oe_store *s, int64_t id, const oe_uuid *uuid, oe_arena *a,
+			    oe_indicator_row *out)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st =
+	    prep(q, uuid ? "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
+			   "WHERE i.uuid=?"
+			 : "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
+			   "WHERE i.id=?");
+	if (!st)
+		return OE_EIO;
+	if (uuid)
+		sqlite3_bind_blob(st, 1, uuid->b, 16, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
+	if (rc == SQLITE_ROW)
+		ret = fill_indicator(q, st, a, out);
+	sqlite3_finalize(st);
+	if (!ret)
+		ret = count_links(q, out);
+	return ret;
+}
+
+static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena *a,
+			     oe_indicator_row **out, size_t *n)
+{
+	sq_store *q = SQ(s);
+	char sql[1024];
+	int len = snprintf(sql, sizeof(sql),
+			   "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
+			   "WHERE i.id>?1");
+	if (f->type != OE_T_NONE)
+		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.type=?2");
+	if (f->value) {
+		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.uuid=?3");
+	}
+	if (f->tag)
+		len += snprintf(sql + len, sizeof(sql) - (size_t)len,
+				" AND i.id IN (SELECT indicator_id FROM indicator_tags WHERE tag=?4)");
+	if (f->since)
+		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.modified>=?5");
+	if (f->max_tlp >= 0)
+		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.tlp<=?6");
+	if (!f->include_revoked)
+		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.revoked=0");
+	snprintf(sql + len, sizeof(sql) - (size_t)len, " ORDER BY i.id LIMIT ?7");
+	sqlite3_stmt *st = prep(q, sql);
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, f->after_id);
+	sqlite3_bind_int(st, 2, f->type);
+	oe_uuid u;
+	if (f->value) {
+		oe_indicator_uuid(f->type, f->value, &u);
+		sqlite3_bind_blob(st, 3, u.b, 16, SQLITE_STATIC);
+	}
+	if (f->tag)
+		sqlite3_bind_text(st, 4, f->tag, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, f->since);
+	sqlite3_bind_int(st, 6, f->max_tlp);
+	sqlite3_bind_int64(st, 7, (int64_t)f->limit);
+	oe_indicator_row *rows = oe_arena_alloc(a, (f->limit ? f->limit : 1) * sizeof(*rows));
+	size_t cnt = 0;
+	int ret = rows ? 0 : OE_ENOMEM, rc;
+	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ret = fill_indicator(q, st, a, &rows[cnt++]);
+	if (!ret && rc != SQLITE_DONE)
+		ret = OE_EIO;
+	sqlite3_finalize(st);
+	*out = rows;
+	*n = cnt;
+	return ret;
+}
+
+static int sq_indicator_update(oe_store *s, int64_t id, const oe_ioc *c, oe_time now)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st = prep(q, "UPDATE indicators SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,"
+				   "confidence),description=ifnull(?3,description),valid_until="
+				   "ifnull(?4,valid_until),revoked=ifnull(?5,revoked),modified=?6 "
+				   "WHERE id=?7");
+	if (!st)
+		return OE_EIO;
+	if (c->tlp >= 0)
+		sqlite3_bind_int(st, 1, c->tlp);
+	if (c->confidence >= 0)
+		sqlite3_bind_int(st, 2, c->confidence);
+	bind_text_or_null(st, 3, c->description);
+	bind_time_or_null(st, 4, c->valid_until);
+	if (c->revoked)
+		sqlite3_bind_int(st, 5, 1);
+	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, id);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(q);
+	if (!ret && sqlite3_changes(q->db) == 0)
+		ret = OE_ENOTFOUND;
+	sqlite3_finalize(st);
+	if (!ret && c->ntags) {
+		/* PATCH replaces the tag set. */
+		st = prep(q, "DELETE FROM indicator_tags WHERE indicator_id=?");
+		if (!st)
+			return OE_EIO;
+		sqlite3_bind_int64(st, 1, id);
+		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
+		sqlite3_finalize(st);
+		if (!ret)
+			ret = add_tags(q, id, c->tags, c->ntags, NULL);
+	}
+	return ret;
+}
+
+static int sq_indicator_revoke(oe_store *s, int64_t id, oe_time now)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st = prep(q, "UPDATE indicators SET revoked=1,modified=? WHERE id=?");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
+	if (!ret && sqlite3_changes(q->db) == 0)
+		ret = OE_ENOTFOUND;
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_event_create(oe_store *s, const char *uuid, int64_t org_id, const char *title,
+			   int tlp, char *const *tags, size_t ntags, const char *ext_id, oe_time now,
+			   int64_t *id)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st = prep(q, "INSERT INTO events(uuid,org_id,title,tlp,ext_id,created,modified)"
+				   " VALUES(?,?,?,?,?,?,?)");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, org_id);
+	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, tlp);
+	bind_text_or_null(st, 5, ext_id);
+	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, now);
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
+	sqlite3_finalize(st);
+	if (ret)
+		return ret;
+	*id = sqlite3_last_insert_rowid(q->db);
+	st = prep(q, "INSERT OR IGNORE INTO event_tags(event_id,tag) VALUES(?,?)");
+	if (!st)
+		return OE_EIO;
+	for (size_t i = 0; i < ntags && !ret; i++) {
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_text(st, 2, tags[i], -1, SQLITE_STATIC);
+		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_event_find_ext(oe_store *s, const char *ext_id, int64_t *id)
+{
+	sqlite3_stmt *st = prep(SQ(s), "SELECT id FROM events WHERE ext_id=?");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_event_link(oe_store *s, int64_t event_id, int64_t indicator_id)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st = stmt(q, ST_INS_EVLINK);
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, event_id);
+	sqlite3_bind_int64(st, 2, indicator_id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sq_err(q);
+}
+
+#define EV_COLS "e.id,e.uuid,e.org_id,o.name,e.title,e.tlp,e.created,e.modified"
+
+static void fill_event(sqlite3_stmt *st, oe_arena *a, oe_event_row *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(st, 0);
+	e->uuid = col_str(st, 1, a);
+	e->org_id = sqlite3_column_int64(st, 2);
+	e->org_name = col_str(st, 3, a);
+	e->title = col_str(st, 4, a);
+	e->tlp = sqlite3_column_int(st, 5);
+	e->created = sqlite3_column_int64(st, 6);
+	e->modified = sqlite3_column_int64(st, 7);
+}
+
+static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, oe_event_row *out)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st = prep(q, uuid ? "SELECT " EV_COLS " FROM events e JOIN orgs o ON "
+					  "o.id=e.org_id WHERE e.uuid=?"
+					: "SELECT " EV_COLS " FROM events e JOIN orgs o ON "
+					  "o.id=e.org_id WHERE e.id=?");
+	if (!st)
+		return OE_EIO;
+	if (uuid)
+		sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
+	if (rc == SQLITE_ROW)
+		fill_event(st, a, out);
+	sqlite3_finalize(st);
+	if (ret)
+		return ret;
+
+	st = prep(q, "SELECT tag FROM event_tags WHERE event_id=? ORDER BY tag");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, out->id);
+	size_t cap = 0, n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			char **nt = oe_arena_alloc(a, cap * sizeof(*nt));
+			if (!nt)
+				break;
+			if (n)
+				memcpy(nt, out->tags, n * sizeof(*nt));
+			out->tags = nt;
+		}
+		out->tags[n++] = col_str(st, 0, a);
+	}
+	out->ntags = n;
+	sqlite3_finalize(st);
+
+	st = prep(q, "SELECT indicator_id FROM event_indicators WHERE event_id=? ORDER BY "
+		     "indicator_id");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, out->id);
+	cap = n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			int64_t *ni = oe_arena_alloc(a, cap * sizeof(*ni));
+			if (!ni) {
+				sqlite3_finalize(st);
+				return OE_ENOMEM;
+			}
+			if (n)
+				memcpy(ni, out->indicator_ids, n * sizeof(*ni));
+			out->indicator_ids = ni;
+		}
+		out->indicator_ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	out->nindicators = n;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event_row **out,
+			size_t *n)
+{
+	sqlite3_stmt *st = prep(SQ(s), "SELECT " EV_COLS " FROM event_indicators x JOIN events e ON "
+				       "e.id=x.event_id JOIN orgs o ON o.id=e.org_id WHERE "
+				       "x.indicator_id=? ORDER BY e.id LIMIT 1000");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, indicator_id);
+	size_t cap = 0, cnt = 0;
+	oe_event_row *v = NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			oe_event_row *nv = oe_arena_alloc(a, cap * sizeof(*nv));
+			if (!nv) {
+				sqlite3_finalize(st);
+				return OE_ENOMEM;
+			}
+			if (cnt)
+				memcpy(nv, v, cnt * sizeof(*nv));
+			v = nv;
+		}
+		fill_event(st, a, &v[cnt++]);
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, int64_t count,
+			   oe_time first, oe_time last, oe_time now, int64_t *id)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st = prep(q, "INSERT INTO sightings(indicator_id,org_id,count,first_seen,"
+				   "last_seen,created) VALUES(?,?,?,?,?,?)");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, indicator_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	sqlite3_bind_int64(st, 3, count);
+	sqlite3_bind_int64(st, 4, first);
+	sqlite3_bind_int64(st, 5, last);
+	sqlite3_bind_int64(st, 6, now);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(q);
+	if (!ret)
+		*id = sqlite3_last_insert_rowid(q->db);
+	sqlite3_finalize(st);
+	if (ret)
+		return ret;
+	/* A sighting is evidence the value is live: widen its seen window. */
+	st = prep(q, "UPDATE indicators SET last_seen=max(ifnull(last_seen,0),?1),first_seen="
+		     "min(ifnull(first_seen,?2),?2) WHERE id=?3");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, last);
+	sqlite3_bind_int64(st, 2, first);
+	sqlite3_bind_int64(st, 3, indicator_id);
+	ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_sighting_row **out,
+			   size_t *n)
+{
+	sqlite3_stmt *st = prep(SQ(s), "SELECT s.id,s.org_id,o.name,s.count,s.first_seen,"
+				       "s.last_seen FROM sightings s JOIN orgs o ON o.id=s.org_id "
+				       "WHERE s.indicator_id=? ORDER BY s.id DESC LIMIT 1000");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, indicator_id);
+	size_t cap = 0, cnt = 0;
+	oe_sighting_row *v = NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 8;
+			oe_sighting_row *nv = oe_arena_alloc(a, cap * sizeof(*nv));
+			if (!nv) {
+				sqlite3_finalize(st);
+				return OE_ENOMEM;
+			}
+			if (cnt)
+				memcpy(nv, v, cnt * sizeof(*nv));
+			v = nv;
+		}
+		oe_sighting_row *r = &v[cnt++];
+		r->id = sqlite3_column_int64(st, 0);
+		r->indicator_id = indicator_id;
+		r->org_id = sqlite3_column_int64(st, 1);
+		r->org_name = col_str(st, 2, a);
+		r->count = sqlite3_column_int64(st, 3);
+		r->first_seen = sqlite3_column_int64(st, 4);
+		r->last_seen = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static int sq_audit(oe_store *s, oe_time ts, const char *actor, const char *action,
+		    const char *object, const char *detail)
+{
+	sq_store *q = SQ(s);
+	uint8_t prev[32] = {0}, h[32];
+	sqlite3_stmt *st = prep(q, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
+	if (!st)
+		return OE_EIO;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
+		memcpy(prev, sqlite3_column_blob(st, 0), 32);
+	sqlite3_finalize(st);
+
+	crypto_generichash_state g;
+	crypto_generichash_init(&g, NULL, 0, sizeof(h));
+	crypto_generichash_update(&g, prev, sizeof(prev));
+	uint8_t tsb[8];
+	for (int i = 0; i < 8; i++)
+		tsb[i] = (uint8_t)((uint64_t)ts >> (56 - 8 * i));
+	crypto_generichash_update(&g, tsb, 8);
+	const char *parts[4] = {actor, action, object ? object : "", detail ? detail : ""};
+	for (int i = 0; i < 4; i++)
+		crypto_generichash_update(&g, (const uint8_t *)parts[i], strlen(parts[i]) + 1);
+	crypto_generichash_final(&g, h, sizeof(h));
+
+	st = prep(q, "INSERT INTO audit(ts,actor,action,object,detail,hash) VALUES(?,?,?,?,?,?)");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, ts);
+	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	bind_text_or_null(st, 4, object);
+	bind_text_or_null(st, 5, detail);
+	sqlite3_bind_blob(st, 6, h, 32, SQLITE_STATIC);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static int sq_stats(oe_store *s, int64_t *indicators, int64_t *events, int64_t *sightings,
+		    int64_t *orgs)
+{
+	sqlite3_stmt *st = prep(SQ(s), "SELECT (SELECT count(*) FROM indicators WHERE revoked=0),"
+				       "(SELECT count(*) FROM events),(SELECT count(*) FROM "
+				       "sightings),(SELECT count(*) FROM orgs)");
+	if (!st)
+		return OE_EIO;
+	int ret = OE_EIO;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*indicators = sqlite3_column_int64(st, 0);
+		*events = sqlite3_column_int64(st, 1);
+		*sightings = sqlite3_column_int64(st, 2);
+		*orgs = sqlite3_column_int64(st, 3);
+		ret = 0;
+	}
+	sqlite3_finalize(st);
+	return ret;
+}
+
+static const oe_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .savepoint = sq_savepoint,
+    .release = sq_release,
+    .rollback_to = sq_rollback_to,
+    .meta_get = sq_meta_get,
+    .meta_set = sq_meta_set,
+    .org_create = sq_org_create,
+    .org_get = sq_org_get,
+    .org_list = sq_org_list,
+    .user_create = sq_user_create,
+    .key_create = sq_key_create,
+    .key_get = sq_key_get,
+    .key_revoke = sq_key_revoke,
+    .indicator_upsert = sq_indicator_upsert,
+    .indicator_get = sq_indicator_get,
+    .indicator_list = sq_indicator_list,
+    .indicator_update = sq_indicator_update,
+    .indicator_revoke = sq_indicator_revoke,
+    .event_create = sq_event_create,
+    .event_find_ext = sq_event_find_ext,
+    .event_link = sq_event_link,
+    .event_get = sq_event_get,
+    .events_of = sq_events_of,
+    .sighting_add = sq_sighting_add,
+    .sightings_of = sq_sightings_of,
+    .audit = sq_audit,
+    .stats = sq_stats,
+};
+
+const int oe_store_schema_version = 1;
+
+static int migrate(sq_store *q, char *err, size_t errcap)
+{
+	int version = 0;
+	sqlite3_stmt *st = prep(q, "PRAGMA user_version");
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		snprintf(err, errcap, "cannot read the schema version: %s", sqlite3_errmsg(q->db));
+		return OE_EIO;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > (int)oe_migrations_count) {
+		snprintf(err, errcap,
+			 "the database has schema version %d, newer than this oureyes (%d); "
+			 "upgrade oureyes",
+			 version, (int)oe_migrations_count);
+		return OE_EVERSION;
+	}
+	for (int v = version; v < (int)oe_migrations_count; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", v + 1);
+		if (exec(q, "BEGIN IMMEDIATE") ||
+		    sqlite3_exec(q->db, oe_migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    exec(q, pragma) || exec(q, "COMMIT")) {
+			snprintf(err, errcap, "migration %d failed: %s", v + 1, sqlite3_errmsg(q->db));
+			exec(q, "ROLLBACK");
+			return OE_EIO;
+		}
+	}
+	return 0;
+}
+
+int oe_store_open(const char *dir, bool create, oe_store **out, char *err, size_t errcap)
+{
+	char path[4096];
+	*out = NULL;
+	snprintf(path, sizeof(path), "%s/oureyes.db", dir);
+	sq_store *q = calloc(1, sizeof(*q));
+	if (!q)
+		return OE_ENOMEM;
+	q->base.ops = &sqlite_ops;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &q->db, flags, NULL) != SQLITE_OK) {
+		snprintf(err, errcap, "cannot open %s: %s", path,
+			 q->db ? sqlite3_errmsg(q->db) : "out of memory");
+		sqlite3_close(q->db);
+		free(q);
+		return OE_EIO;
+	}
+	sqlite3_busy_timeout(q->db, 10000);
+	sqlite3_extended_result_codes(q->db, 1);
+	int ret;
+	if (exec(q, "PRAGMA journal_mode=WAL") || exec(q, "PRAGMA synchronous=NORMAL") ||
+	    exec(q, "PRAGMA foreign_keys=ON") || exec(q, "PRAGMA cache_size=-65536")) {
+		snprintf(err, errcap, "cannot configure %s: %s", path, sqlite3_errmsg(q->db));
+		ret = OE_EIO;
+		goto fail;
+	}
+	ret = migrate(q, err, errcap);
+	if (ret)
+		goto fail;
+	*out = &q->base;
+	return 0;
+fail:
+	sqlite3_close(q->db);
+	free(q);
+	return ret;
+}
+
+void oe_store_close(oe_store *s)
+{
+	if (s)
+		s->ops->close(s);
+}

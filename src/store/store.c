@@ -1,0 +1,2 @@
+/* store.c - backend-independent parts of store.h. */
+#include "store.h"

@@ -1,0 +1,57 @@
+/* test_common.c - timestamps: parsing what STIX and MISP send, formatting
+ * what we send back, and refusing what is almost a date. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "core/common.h"
+
+static void parse_format(void **state)
+{
+	struct {
+		const char *in, *out;
+	} ok[] = {
+	    {"2026-11-22T00:24:29Z", "2026-11-22T00:24:29.000Z"},
+	    {"2026-11-22T00:24:29.123Z", "2026-11-22T00:24:29.123Z"},
+	    {"2026-11-22T00:24:29.123456789Z", "2026-11-22T00:24:29.123Z"},
+	    {"2026-11-22T07:24:29+07:00", "2026-11-22T00:24:29.000Z"},
+	    {"2024-02-29", "2024-02-29T00:00:00.000Z"},
+	    {"1970-01-01T00:00:00Z", "1970-01-01T00:00:00.000Z"},
+	    {"2014-05-08 09:00:00+00:00", "2014-05-08T09:00:00.000Z"},
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		oe_time t;
+		char buf[OE_TIME_BUF];
+		if (oe_time_parse(ok[i].in, &t) != 0)
+			fail_msg("refused %s", ok[i].in);
+		oe_time_format(t, buf);
+		assert_string_equal(buf, ok[i].out);
+	}
+	oe_time t;
+	char buf[OE_TIME_BUF];
+	assert_int_equal(oe_time_parse("2026-11-22T00:24:29.000001Z", &t), 0);
+	oe_time_format_us(t, buf);
+	assert_string_equal(buf, "2026-11-22T00:24:29.000001Z");
+}
+
+static void refuse(void **state)
+{
+	const char *bad[] = {"", "2026", "2026-13-01", "2023-02-29", "2026-11-22T25:00:00Z",
+			     "2026-11-22T00:00:00", "2026-11-22T00:00:00.Z", "2026-11-22x",
+			     "2026-11-22T00:00:00Zjunk", "20261122"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		oe_time t;
+		if (oe_time_parse(bad[i], &t) != OE_EINVAL)
+			fail_msg("accepted %s", bad[i]);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(parse_format),
+	    cmocka_unit_test(refuse),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
