@@ -12,16 +12,42 @@ oe_time oe_now(void)
 	return (oe_time)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Civil date of a day number (days since 1970-01-01), proleptic Gregorian;
+ * done here because gmtime_r takes glibc's time zone lock on every call. */
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
 static void fmt(oe_time t, char *buf, int digits)
 {
-	time_t s = (time_t)(t / 1000000);
+	int64_t s = t / 1000000;
 	long us = (long)(t % 1000000);
-	struct tm tm;
 	if (us < 0) {
 		us += 1000000;
 		s -= 1;
 	}
-	gmtime_r(&s, &tm);
+	int64_t days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
+	int64_t sod = s - days * 86400;
+	struct {
+		int tm_year, tm_mon, tm_mday, tm_hour, tm_min, tm_sec;
+	} tm;
+	int y, m, d;
+	civil_from_days(days, &y, &m, &d);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = (int)(sod / 3600);
+	tm.tm_min = (int)(sod / 60 % 60);
+	tm.tm_sec = (int)(sod % 60);
 	if (digits == 3)
 		snprintf(buf, OE_TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us / 1000);

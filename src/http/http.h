@@ -38,6 +38,7 @@ typedef struct oe_route {
 	oe_handler fn;
 	bool auth;         /* needs Authorization: Bearer */
 	bool big_body;     /* takes bodies up to server.max_import instead of max_body */
+	bool snapshot;     /* read-only: auth and handler run in one read transaction */
 } oe_route;
 
 /* Answer with a JSON value (reference stolen). Returns MHD_YES/MHD_NO. */

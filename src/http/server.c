@@ -17,21 +17,25 @@
 #include "service/log.h"
 
 static const oe_route routes[] = {
-    {"GET", "/healthz", oe_h_healthz, false, false},
-    {"GET", "/metrics", oe_h_metrics, false, false},
-    {"POST", "/api/v1/indicators", oe_h_indicators_post, true, false},
-    {"GET", "/api/v1/indicators", oe_h_indicators_list, true, false},
-    {"GET", "/api/v1/indicators/{id}", oe_h_indicator_get, true, false},
+    {"GET", "/healthz", oe_h_healthz, false, false, false},
+    {"GET", "/metrics", oe_h_metrics, false, false, true},
+    {"POST", "/api/v1/indicators", oe_h_indicators_post, true, false, false},
+    {"GET", "/api/v1/indicators", oe_h_indicators_list, true, false, true},
+    {"GET", "/api/v1/indicators/{id}", oe_h_indicator_get, true, false, true},
     {"PATCH", "/api/v1/indicators/{id}", oe_h_indicator_patch, true, false},
     {"DELETE", "/api/v1/indicators/{id}", oe_h_indicator_delete, true, false},
     {"POST", "/api/v1/events", oe_h_events_post, true, false},
-    {"GET", "/api/v1/events/{id}", oe_h_event_get, true, false},
+    {"GET", "/api/v1/events/{id}", oe_h_event_get, true, false, true},
     {"POST", "/api/v1/sightings", oe_h_sightings_post, true, false},
-    {"GET", "/api/v1/lookup", oe_h_lookup_get, true, false},
-    {"POST", "/api/v1/lookup", oe_h_lookup_post, true, false},
+    {"GET", "/api/v1/lookup", oe_h_lookup_get, true, false, true},
+    {"POST", "/api/v1/lookup", oe_h_lookup_post, true, false, true},
     {"POST", "/api/v1/import", oe_h_import, true, true},
     {"GET", "/api/v1/export", oe_h_export, true, false},
 };
+
+/* libmicrohttpd's per-connection pool (headers, buffers); it is cleared for
+ * every request, so smaller is faster. 16 KiB holds 8 KiB of headers. */
+#define CONN_MEMORY (16 * 1024)
 
 /* Longest {id} path segment: ids are "indicator--<uuid>" (47 bytes). */
 #define PATH_ID_MAX 128
@@ -290,12 +294,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	r->ctx.store = thread_store(srv->node);
 	if (!r->ctx.store && strcmp(r->route->path, "/healthz") != 0)
 		return oe_http_error(r, 503, "unavailable", "the database is not available");
-	if (r->route->auth) {
-		int rc = authenticate(r);
-		if (r->status) /* authenticate answered an error */
-			return rc;
-	}
-	return r->route->fn(r);
+	bool snap = r->route->snapshot && r->ctx.store &&
+		    r->ctx.store->ops->begin_read(r->ctx.store) == 0;
+	int rc = MHD_YES;
+	if (r->route->auth)
+		rc = authenticate(r);
+	if (!r->status) /* authenticate did not answer an error */
+		rc = r->route->fn(r);
+	if (snap)
+		r->ctx.store->ops->commit(r->ctx.store);
+	return rc;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,

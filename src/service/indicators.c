@@ -267,6 +267,8 @@ int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out)
 		return ret;
 	if (!oe_svc_visible(&c->viewer, &out->row))
 		return OE_ENOTFOUND;
+	if ((ret = c->store->ops->indicator_links(c->store, &out->row)))
+		return ret;
 	out->warninglist = warn(c, out->row.v.type, out->row.v.value);
 	out->row.v.warninglist = out->warninglist;
 	oe_event_row *evs;

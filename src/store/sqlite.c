@@ -4,6 +4,7 @@
  * prepared once per connection and reset after use. synchronous=NORMAL in
  * WAL mode keeps every committed transaction across a crash of the process
  * (kill -9); only a power loss may lose the last commits. */
+#include <pthread.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -44,10 +45,22 @@ static const char *const stmt_sql[ST__COUNT] = {
     [ST_INS_EVLINK] = "INSERT OR IGNORE INTO event_indicators(event_id,indicator_id) VALUES(?,?)",
 };
 
+/* Prepared statements are kept per connection, keyed by their SQL text:
+ * parsing SQL costs more than running a point query. */
+#define STMT_CACHE 128
+
+typedef struct {
+	uint64_t h;
+	char *sql;
+	sqlite3_stmt *st;
+	bool busy;
+} cached_stmt;
+
 typedef struct {
 	oe_store base;
 	sqlite3 *db;
 	sqlite3_stmt *st[ST__COUNT];
+	cached_stmt cache[STMT_CACHE];
 } sq_store;
 
 static sq_store *SQ(oe_store *s) { return (sq_store *)s; }
@@ -69,17 +82,83 @@ static sqlite3_stmt *stmt(sq_store *q, int which)
 	return q->st[which];
 }
 
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* A statement for sql, from the cache when it is there and not in use.
+ * Give it back with release(). */
 static sqlite3_stmt *prep(sq_store *q, const char *sql)
 {
+	uint64_t h = fnv(sql);
+	size_t k = (size_t)h % STMT_CACHE;
+	for (size_t i = 0; i < STMT_CACHE; i++, k = (k + 1) % STMT_CACHE) {
+		cached_stmt *c = &q->cache[k];
+		if (!c->st)
+			break;
+		if (c->h == h && strcmp(c->sql, sql) == 0) {
+			if (c->busy)
+				goto uncached; /* nested use of the same query */
+			c->busy = true;
+			return c->st;
+		}
+	}
 	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(q->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	k = (size_t)h % STMT_CACHE;
+	for (size_t i = 0; i < STMT_CACHE / 2; i++, k = (k + 1) % STMT_CACHE) {
+		cached_stmt *c = &q->cache[k];
+		if (!c->st) {
+			c->sql = strdup(sql);
+			if (!c->sql)
+				break;
+			c->h = h;
+			c->st = st;
+			c->busy = true;
+			return st;
+		}
+	}
+	return st; /* the cache is full around this slot: not cached */
+uncached:
+	st = NULL;
 	if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return NULL;
 	return st;
 }
 
+static void release(sq_store *q, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < STMT_CACHE; i++)
+		if (q->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			q->cache[i].busy = false;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 static int exec(sq_store *q, const char *sql)
 {
 	return sqlite3_exec(q->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : OE_EIO;
+}
+
+/* One statement run through the cache: for BEGIN/COMMIT on hot paths. */
+static int run(sq_store *q, const char *sql)
+{
+	sqlite3_stmt *st = prep(q, sql);
+	if (!st)
+		return OE_EIO;
+	int rc = sqlite3_step(st);
+	release(q, st);
+	return rc == SQLITE_DONE ? 0 : OE_EIO;
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -109,12 +188,17 @@ static void sq_close(oe_store *s)
 	sq_store *q = SQ(s);
 	for (int i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(q->st[i]);
+	for (int i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(q->cache[i].st);
+		free(q->cache[i].sql);
+	}
 	sqlite3_close(q->db);
 	free(q);
 }
 
-static int sq_begin(oe_store *s) { return exec(SQ(s), "BEGIN IMMEDIATE"); }
-static int sq_commit(oe_store *s) { return exec(SQ(s), "COMMIT"); }
+static int sq_begin(oe_store *s) { return run(SQ(s), "BEGIN IMMEDIATE"); }
+static int sq_begin_read(oe_store *s) { return run(SQ(s), "BEGIN DEFERRED"); }
+static int sq_commit(oe_store *s) { return run(SQ(s), "COMMIT"); }
 static void sq_rollback(oe_store *s)
 {
 	if (!sqlite3_get_autocommit(SQ(s)->db))
@@ -139,7 +223,7 @@ static int sq_meta_get(oe_store *s, const char *key, oe_arena *a, char **out)
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
 		*out = col_str(st, 0, a);
-	sqlite3_finalize(st);
+	release(SQ(s), st);
 	return ret;
 }
 
@@ -152,7 +236,7 @@ static int sq_meta_set(oe_store *s, const char *key, const char *value)
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
-	sqlite3_finalize(st);
+	release(SQ(s), st);
 	return ret;
 }
 
@@ -172,7 +256,7 @@ static int sq_org_create(oe_store *s, const char *name, const char *country, con
 	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
 	if (!ret)
 		*id = sqlite3_last_insert_rowid(q->db);
-	sqlite3_finalize(st);
+	release(q, st);
 	return ret;
 }
 
@@ -198,7 +282,7 @@ static int sq_org_get(oe_store *s, int64_t id, const char *name, oe_arena *a, oe
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
 		fill_org(st, a, out);
-	sqlite3_finalize(st);
+	release(SQ(s), st);
 	return ret;
 }
 
@@ -223,7 +307,7 @@ static int sq_org_list(oe_store *s, oe_arena *a, oe_org **out, size_t *n)
 		}
 		fill_org(st, a, &v[cnt++]);
 	}
-	sqlite3_finalize(st);
+	release(SQ(s), st);
 	if (!v)
 		return OE_ENOMEM;
 	*out = v;
@@ -248,7 +332,7 @@ static int sq_user_create(oe_store *s, int64_t org_id, const char *name, int rol
 	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
 	if (!ret)
 		*id = sqlite3_last_insert_rowid(q->db);
-	sqlite3_finalize(st);
+	release(q, st);
 	return ret;
 }
 
@@ -271,7 +355,7 @@ static int sq_key_create(oe_store *s, const char *key_id, const uint8_t hash[32]
 	sqlite3_bind_int64(st, 7, oe_now());
 	int rc = sqlite3_step(st);
 	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
-	sqlite3_finalize(st);
+	release(SQ(s), st);
 	return ret;
 }
 
@@ -295,7 +379,7 @@ static int sq_key_get(oe_store *s, const char *key_id, oe_apikey *out)
 			memcpy(out->hash, sqlite3_column_blob(st, 4), 32);
 		out->revoked = sqlite3_column_int(st, 5) != 0;
 	}
-	sqlite3_finalize(st);
+	release(SQ(s), st);
 	return ret;
 }
 
@@ -311,7 +395,7 @@ static int sq_key_revoke(oe_store *s, const char *key_id)
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
 	if (!ret && sqlite3_changes(q->db) == 0)
 		ret = OE_ENOTFOUND;
-	sqlite3_finalize(st);
+	release(q, st);
 	return ret;
 }
 
@@ -482,9 +566,16 @@ touch:
 	return 0;
 }
 
+/* One statement reads an indicator with its tags and the other
+ * organisations' assertions folded in: tags joined by U+001F, assertions as
+ * "org:tlp" joined by ','. Tags cannot hold control characters (the API
+ * refuses them), so the separator is safe. */
 #define IND_COLS                                                                                   \
 	"i.id,i.uuid,i.type,i.value,i.tlp,i.confidence,i.description,i.created,i.modified,"        \
-	"i.first_seen,i.last_seen,i.valid_until,i.revoked,i.org_id,o.stix_id,o.name"
+	"i.first_seen,i.last_seen,i.valid_until,i.revoked,i.org_id,o.stix_id,o.name,"              \
+	"(SELECT group_concat(tag,char(31)) FROM (SELECT tag FROM indicator_tags WHERE "           \
+	"indicator_id=i.id ORDER BY tag)),"                                                        \
+	"(SELECT group_concat(org_id||':'||tlp) FROM indicator_orgs WHERE indicator_id=i.id)"
 
 static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicator_row *r)
 {
@@ -496,7 +587,8 @@ static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicat
 		char us[OE_UUID_STR];
 		memcpy(u.b, sqlite3_column_blob(st, 1), 16);
 		oe_uuid_format(&u, us);
-		snprintf(v->stix_id, sizeof(v->stix_id), "indicator--%s", us);
+		memcpy(v->stix_id, "indicator--", 11);
+		memcpy(v->stix_id + 11, us, OE_UUID_STR);
 	}
 	v->type = (oe_itype)sqlite3_column_int(st, 2);
 	v->value = col_str(st, 3, a);
@@ -515,62 +607,54 @@ static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicat
 	if (!v->value)
 		return OE_ENOMEM;
 
-	/* Tags and the other organisations' assertions. */
-	sqlite3_stmt *t = prep(q, "SELECT tag FROM indicator_tags WHERE indicator_id=? ORDER BY tag");
-	if (!t)
-		return OE_EIO;
-	sqlite3_bind_int64(t, 1, v->id);
-	size_t cap = 0, n = 0;
-	const char **tags = NULL;
-	while (sqlite3_step(t) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			const char **nt = oe_arena_alloc(a, cap * sizeof(*nt));
-			if (!nt) {
-				sqlite3_finalize(t);
-				return OE_ENOMEM;
-			}
-			if (n)
-				memcpy(nt, tags, n * sizeof(*nt));
-			tags = nt;
+	char *tags = col_str(st, 16, a);
+	if (tags) {
+		size_t n = 1;
+		for (char *p = tags; *p; p++)
+			n += *p == '\x1f';
+		const char **t = oe_arena_alloc(a, n * sizeof(*t));
+		if (!t)
+			return OE_ENOMEM;
+		n = 0;
+		for (char *p = tags;;) {
+			t[n++] = p;
+			char *sep = strchr(p, '\x1f');
+			if (!sep)
+				break;
+			*sep = '\0';
+			p = sep + 1;
 		}
-		tags[n++] = col_str(t, 0, a);
+		v->tags = t;
+		v->ntags = n;
 	}
-	sqlite3_finalize(t);
-	v->tags = tags;
-	v->ntags = n;
-
-	t = prep(q, "SELECT org_id,tlp FROM indicator_orgs WHERE indicator_id=?");
-	if (!t)
-		return OE_EIO;
-	sqlite3_bind_int64(t, 1, v->id);
-	cap = n = 0;
-	struct oe_assertion *o = NULL;
-	while (sqlite3_step(t) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 4;
-			struct oe_assertion *no = oe_arena_alloc(a, cap * sizeof(*no));
-			if (!no) {
-				sqlite3_finalize(t);
-				return OE_ENOMEM;
-			}
-			if (n)
-				memcpy(no, o, n * sizeof(*no));
-			o = no;
+	const char *others = (const char *)sqlite3_column_text(st, 17);
+	if (others) {
+		size_t n = 1;
+		for (const char *p = others; *p; p++)
+			n += *p == ',';
+		struct oe_assertion *o = oe_arena_alloc(a, n * sizeof(*o));
+		if (!o)
+			return OE_ENOMEM;
+		n = 0;
+		for (const char *p = others; *p;) {
+			char *end;
+			o[n].org_id = strtoll(p, &end, 10);
+			if (*end != ':')
+				return OE_EIO;
+			o[n].tlp = (int)strtol(end + 1, &end, 10);
+			n++;
+			p = *end == ',' ? end + 1 : end;
 		}
-		o[n].org_id = sqlite3_column_int64(t, 0);
-		o[n].tlp = sqlite3_column_int(t, 1);
-		n++;
+		r->others = o;
+		r->nothers = n;
 	}
-	sqlite3_finalize(t);
-	r->others = o;
-	r->nothers = n;
-	r->n_orgs = 1 + (int64_t)n;
+	r->n_orgs = 1 + (int64_t)r->nothers;
 	return 0;
 }
 
-static int count_links(sq_store *q, oe_indicator_row *r)
+static int sq_indicator_links(oe_store *s, oe_indicator_row *r)
 {
+	sq_store *q = SQ(s);
 	sqlite3_stmt *st = prep(q, "SELECT (SELECT count(*) FROM event_indicators WHERE "
 				   "indicator_id=?1),(SELECT ifnull(sum(count),0) FROM sightings "
 				   "WHERE indicator_id=?1)");
@@ -583,7 +667,7 @@ static int count_links(sq_store *q, oe_indicator_row *r)
 		r->n_sightings = sqlite3_column_int64(st, 1);
 		ret = 0;
 	}
-	sqlite3_finalize(st);
+	release(q, st);
 	return ret;
 }
 
@@ -606,9 +690,7 @@ static int sq_indicator_get(oe_store *s, int64_t id, const oe_uuid *uuid, oe_are
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
 		ret = fill_indicator(q, st, a, out);
-	sqlite3_finalize(st);
-	if (!ret)
-		ret = count_links(q, out);
+	release(q, st);
 	return ret;
 }
 
@@ -657,7 +739,7 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 		ret = fill_indicator(q, st, a, &rows[cnt++]);
 	if (!ret && rc != SQLITE_DONE)
 		ret = OE_EIO;
-	sqlite3_finalize(st);
+	release(q, st);
 	*out = rows;
 	*n = cnt;
 	return ret;
@@ -685,7 +767,7 @@ static int sq_indicator_update(oe_store *s, int64_t id, const oe_ioc *c, oe_time
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(q);
 	if (!ret && sqlite3_changes(q->db) == 0)
 		ret = OE_ENOTFOUND;
-	sqlite3_finalize(st);
+	release(q, st);
 	if (!ret && c->ntags) {
 		/* PATCH replaces the tag set. */
 		st = prep(q, "DELETE FROM indicator_tags WHERE indicator_id=?");
@@ -693,7 +775,7 @@ static int sq_indicator_update(oe_store *s, int64_t id, const oe_ioc *c, oe_time
 			return OE_EIO;
 		sqlite3_bind_int64(st, 1, id);
 		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
-		sqlite3_finalize(st);
+		release(q, st);
 		if (!ret)
 			ret = add_tags(q, id, c->tags, c->ntags, NULL);
 	}
@@ -711,7 +793,7 @@ static int sq_indicator_revoke(oe_store *s, int64_t id, oe_time now)
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
 	if (!ret && sqlite3_changes(q->db) == 0)
 		ret = OE_ENOTFOUND;
-	sqlite3_finalize(st);
+	release(q, st);
 	return ret;
 }
 
@@ -733,7 +815,7 @@ static int sq_event_create(oe_store *s, const char *uuid, int64_t org_id, const 
 	sqlite3_bind_int64(st, 7, now);
 	int rc = sqlite3_step(st);
 	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
-	sqlite3_finalize(st);
+	release(q, st);
 	if (ret)
 		return ret;
 	*id = sqlite3_last_insert_rowid(q->db);
@@ -746,7 +828,7 @@ static int sq_event_create(oe_store *s, const char *uuid, int64_t org_id, const 
 		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
 		sqlite3_reset(st);
 	}
-	sqlite3_finalize(st);
+	release(q, st);
 	return ret;
 }
 
@@ -760,7 +842,7 @@ static int sq_event_find_ext(oe_store *s, const char *ext_id, int64_t *id)
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	release(SQ(s), st);
 	return ret;
 }
 
@@ -809,7 +891,7 @@ static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, 
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
 		fill_event(st, a, out);
-	sqlite3_finalize(st);
+	release(q, st);
 	if (ret)
 		return ret;
 
@@ -831,7 +913,7 @@ static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, 
 		out->tags[n++] = col_str(st, 0, a);
 	}
 	out->ntags = n;
-	sqlite3_finalize(st);
+	release(q, st);
 
 	st = prep(q, "SELECT indicator_id FROM event_indicators WHERE event_id=? ORDER BY "
 		     "indicator_id");
@@ -844,7 +926,7 @@ static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, 
 			cap = cap ? cap * 2 : 16;
 			int64_t *ni = oe_arena_alloc(a, cap * sizeof(*ni));
 			if (!ni) {
-				sqlite3_finalize(st);
+				release(q, st);
 				return OE_ENOMEM;
 			}
 			if (n)
@@ -854,7 +936,7 @@ static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, 
 		out->indicator_ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	out->nindicators = n;
-	sqlite3_finalize(st);
+	release(q, st);
 	return 0;
 }
 
@@ -874,7 +956,7 @@ static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event
 			cap = cap ? cap * 2 : 8;
 			oe_event_row *nv = oe_arena_alloc(a, cap * sizeof(*nv));
 			if (!nv) {
-				sqlite3_finalize(st);
+				release(SQ(s), st);
 				return OE_ENOMEM;
 			}
 			if (cnt)
@@ -883,7 +965,7 @@ static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event
 		}
 		fill_event(st, a, &v[cnt++]);
 	}
-	sqlite3_finalize(st);
+	release(SQ(s), st);
 	*out = v;
 	*n = cnt;
 	return 0;
@@ -906,7 +988,7 @@ static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, in
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(q);
 	if (!ret)
 		*id = sqlite3_last_insert_rowid(q->db);
-	sqlite3_finalize(st);
+	release(q, st);
 	if (ret)
 		return ret;
 	/* A sighting is evidence the value is live: widen its seen window. */
@@ -918,7 +1000,7 @@ static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, in
 	sqlite3_bind_int64(st, 2, first);
 	sqlite3_bind_int64(st, 3, indicator_id);
 	ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
-	sqlite3_finalize(st);
+	release(q, st);
 	return ret;
 }
 
@@ -938,7 +1020,7 @@ static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_si
 			cap = cap ? cap * 2 : 8;
 			oe_sighting_row *nv = oe_arena_alloc(a, cap * sizeof(*nv));
 			if (!nv) {
-				sqlite3_finalize(st);
+				release(SQ(s), st);
 				return OE_ENOMEM;
 			}
 			if (cnt)
@@ -954,7 +1036,7 @@ static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_si
 		r->first_seen = sqlite3_column_int64(st, 4);
 		r->last_seen = sqlite3_column_int64(st, 5);
 	}
-	sqlite3_finalize(st);
+	release(SQ(s), st);
 	*out = v;
 	*n = cnt;
 	return 0;
@@ -970,7 +1052,7 @@ static int sq_audit(oe_store *s, oe_time ts, const char *actor, const char *acti
 		return OE_EIO;
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
 		memcpy(prev, sqlite3_column_blob(st, 0), 32);
-	sqlite3_finalize(st);
+	release(q, st);
 
 	crypto_generichash_state g;
 	crypto_generichash_init(&g, NULL, 0, sizeof(h));
@@ -994,7 +1076,7 @@ static int sq_audit(oe_store *s, oe_time ts, const char *actor, const char *acti
 	bind_text_or_null(st, 5, detail);
 	sqlite3_bind_blob(st, 6, h, 32, SQLITE_STATIC);
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
-	sqlite3_finalize(st);
+	release(q, st);
 	return ret;
 }
 
@@ -1014,7 +1096,7 @@ static int sq_stats(oe_store *s, int64_t *indicators, int64_t *events, int64_t *
 		*orgs = sqlite3_column_int64(st, 3);
 		ret = 0;
 	}
-	sqlite3_finalize(st);
+	release(SQ(s), st);
 	return ret;
 }
 
@@ -1022,6 +1104,7 @@ static const oe_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
     .begin = sq_begin,
+    .begin_read = sq_begin_read,
     .commit = sq_commit,
     .rollback = sq_rollback,
     .savepoint = sq_savepoint,
@@ -1039,6 +1122,7 @@ static const oe_store_ops sqlite_ops = {
     .indicator_upsert = sq_indicator_upsert,
     .indicator_get = sq_indicator_get,
     .indicator_list = sq_indicator_list,
+    .indicator_links = sq_indicator_links,
     .indicator_update = sq_indicator_update,
     .indicator_revoke = sq_indicator_revoke,
     .event_create = sq_event_create,
@@ -1059,12 +1143,12 @@ static int migrate(sq_store *q, char *err, size_t errcap)
 	int version = 0;
 	sqlite3_stmt *st = prep(q, "PRAGMA user_version");
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		release(q, st);
 		snprintf(err, errcap, "cannot read the schema version: %s", sqlite3_errmsg(q->db));
 		return OE_EIO;
 	}
 	version = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	release(q, st);
 	if (version > (int)oe_migrations_count) {
 		snprintf(err, errcap,
 			 "the database has schema version %d, newer than this oureyes (%d); "
@@ -1086,8 +1170,16 @@ static int migrate(sq_store *q, char *err, size_t errcap)
 	return 0;
 }
 
+static void sqlite_setup(void)
+{
+	/* Memory statistics take a global mutex on every allocation: off. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int oe_store_open(const char *dir, bool create, oe_store **out, char *err, size_t errcap)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_setup);
 	char path[4096];
 	*out = NULL;
 	snprintf(path, sizeof(path), "%s/oureyes.db", dir);
@@ -1118,8 +1210,7 @@ int oe_store_open(const char *dir, bool create, oe_store **out, char *err, size_
 	*out = &q->base;
 	return 0;
 fail:
-	sqlite3_close(q->db);
-	free(q);
+	sq_close(&q->base);
 	return ret;
 }
 

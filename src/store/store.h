@@ -95,6 +95,9 @@ typedef struct oe_store_ops {
 	const char *name;
 	void (*close)(oe_store *s);
 	int (*begin)(oe_store *s);
+	/* A read-only snapshot: several reads see one state and pay for the
+	 * locks once. Ended with commit(). */
+	int (*begin_read)(oe_store *s);
 	int (*commit)(oe_store *s);
 	void (*rollback)(oe_store *s);
 	/* Nested atomic units inside a transaction (one event of an import). */
@@ -127,6 +130,8 @@ typedef struct oe_store_ops {
 				oe_upsert_outcome *outcome);
 	int (*indicator_get)(oe_store *s, int64_t id, const oe_uuid *uuid, oe_arena *a,
 			     oe_indicator_row *out);
+	/* Fill r->n_events and r->n_sightings (rows come without them). */
+	int (*indicator_links)(oe_store *s, oe_indicator_row *r);
 	/* Rows matching f in id order, at most f->limit. */
 	int (*indicator_list)(oe_store *s, const oe_indicator_filter *f, oe_arena *a,
 			      oe_indicator_row **out, size_t *n);

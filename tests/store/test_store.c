@@ -222,6 +222,8 @@ static void events_sightings_keys_audit(void **state)
 	oe_arena a = OE_ARENA_INIT;
 	oe_indicator_row r;
 	assert_int_equal(s->ops->indicator_get(s, ind, NULL, &a, &r), 0);
+	assert_int_equal(r.n_events, 0); /* not counted until asked */
+	assert_int_equal(s->ops->indicator_links(s, &r), 0);
 	assert_int_equal(r.n_events, 1);
 	assert_int_equal(r.n_sightings, 40);
 	oe_event_row e;
