@@ -30,6 +30,10 @@ with open(log) as f:
         plan_skip = re.search(r"^1\.\.0\s*#\s*SKIP", out, re.M | re.I)
         if plan_skip and p == fl == sk == 0:
             sk += 1
+        # cmocka writes a skipped case as "not ok N # SKIP", which meson
+        # calls a failure; a program that exited 0 and failed no case passed.
+        if result == "FAIL" and t.get("returncode") == 0 and fl == 0 and (p or sk):
+            result = "OK"
         if result not in ("OK", "SKIP", "EXPECTEDFAIL") and fl == 0:
             fl += 1
             failures.append(f"{name}: {result} (exit {t.get('returncode')})")

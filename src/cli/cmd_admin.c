@@ -99,8 +99,9 @@ int oe_cmd_org(int argc, char **argv)
 			ret = s->ops->commit(s);
 		if (ret) {
 			s->ops->rollback(s);
-			oe_cli_err("org", ret == OE_EEXIST ? "an organisation named '%s' exists"
-							   : "cannot add '%s'",
+			oe_cli_err("org",
+				   ret == OE_EEXIST ? "an organisation named '%s' exists"
+						    : "cannot add '%s'",
 				   o.name);
 			rc = 1;
 		} else {
@@ -188,7 +189,8 @@ int oe_cmd_user(int argc, char **argv)
 		ret = s->ops->commit(s);
 	if (ret) {
 		s->ops->rollback(s);
-		oe_cli_err("user", ret == OE_EEXIST ? "a user named '%s' exists" : "cannot add '%s'",
+		oe_cli_err("user",
+			   ret == OE_EEXIST ? "a user named '%s' exists" : "cannot add '%s'",
 			   o.name);
 		rc = 1;
 		goto out;
@@ -273,8 +275,9 @@ int oe_cmd_key(int argc, char **argv)
 			ret = s->ops->commit(s);
 		if (ret) {
 			s->ops->rollback(s);
-			oe_cli_err("key", ret == OE_ENOTFOUND ? "no active key with id %s"
-							      : "cannot revoke %s",
+			oe_cli_err("key",
+				   ret == OE_ENOTFOUND ? "no active key with id %s"
+						       : "cannot revoke %s",
 				   id);
 			rc = 1;
 			goto out;

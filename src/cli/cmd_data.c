@@ -51,12 +51,10 @@ static const char import_help[] =
 
 int oe_cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-					     {"org", required_argument, NULL, 'o'},
-					     {"format", required_argument, NULL, 'f'},
-					     {"type", required_argument, NULL, 't'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"data", required_argument, NULL, 'd'},   {"org", required_argument, NULL, 'o'},
+	    {"format", required_argument, NULL, 'f'}, {"type", required_argument, NULL, 't'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0}};
 	const char *dir = NULL, *org = NULL, *format = NULL, *type = NULL;
 	int c;
 	optind = 1;
@@ -144,11 +142,11 @@ static const char export_help[] =
 int oe_cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'}, {"org", required_argument, NULL, 'O'},
+	    {"data", required_argument, NULL, 'd'},   {"org", required_argument, NULL, 'O'},
 	    {"format", required_argument, NULL, 'f'}, {"type", required_argument, NULL, 't'},
 	    {"tlp", required_argument, NULL, 'l'},    {"tag", required_argument, NULL, 'g'},
 	    {"since", required_argument, NULL, 's'},  {"output", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0}};
 	const char *dir = NULL, *org = NULL, *format = "stix", *out = NULL;
 	oe_indicator_filter f = {0};
 	f.max_tlp = -1;

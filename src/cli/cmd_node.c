@@ -45,8 +45,8 @@ int oe_cmd_init(int argc, char **argv)
 		oe_cli_err("init", "%s", err);
 		return 1;
 	}
-	oe_cli_print(json_pack("{s:s,s:s,s:s}", "node_id", node_id, "org_id", org_id, "api_key",
-			       key));
+	oe_cli_print(
+	    json_pack("{s:s,s:s,s:s}", "node_id", node_id, "org_id", org_id, "api_key", key));
 	return 0;
 }
 
@@ -61,16 +61,12 @@ static const char serve_help[] =
 
 int oe_cmd_serve(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-					     {"listen", required_argument, NULL, 'l'},
-					     {"config", required_argument, NULL, 'c'},
-					     {"tls-cert", required_argument, NULL, 'C'},
-					     {"tls-key", required_argument, NULL, 'K'},
-					     {"insecure-http", no_argument, NULL, 'i'},
-					     {"threads", required_argument, NULL, 't'},
-					     {"set", required_argument, NULL, 's'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"data", required_argument, NULL, 'd'},    {"listen", required_argument, NULL, 'l'},
+	    {"config", required_argument, NULL, 'c'},  {"tls-cert", required_argument, NULL, 'C'},
+	    {"tls-key", required_argument, NULL, 'K'}, {"insecure-http", no_argument, NULL, 'i'},
+	    {"threads", required_argument, NULL, 't'}, {"set", required_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0}};
 	const char *dir = NULL, *config = NULL;
 	char *over[64];
 	size_t nover = 0;
@@ -138,7 +134,8 @@ int oe_cmd_serve(int argc, char **argv)
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			oe_log(OE_LOG_INFO, "SIGHUP ignored: restart to reload the configuration", NULL);
+			oe_log(OE_LOG_INFO, "SIGHUP ignored: restart to reload the configuration",
+			       NULL);
 			continue;
 		}
 		break;

@@ -45,7 +45,10 @@ char *oe_arena_strndup(oe_arena *a, const char *s, size_t n)
 	return p;
 }
 
-char *oe_arena_strdup(oe_arena *a, const char *s) { return s ? oe_arena_strndup(a, s, strlen(s)) : NULL; }
+char *oe_arena_strdup(oe_arena *a, const char *s)
+{
+	return s ? oe_arena_strndup(a, s, strlen(s)) : NULL;
+}
 
 char *oe_arena_printf(oe_arena *a, const char *fmt, ...)
 {

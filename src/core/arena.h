@@ -15,7 +15,10 @@ typedef struct {
 	size_t used, cap; /* in the head chunk */
 } oe_arena;
 
-#define OE_ARENA_INIT {NULL, 0, 0}
+#define OE_ARENA_INIT                                                                              \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /* n bytes aligned for any type; NULL only when out of memory. */
 void *oe_arena_alloc(oe_arena *a, size_t n);

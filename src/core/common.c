@@ -49,15 +49,23 @@ static void fmt(oe_time t, char *buf, int digits)
 	tm.tm_min = (int)(sod / 60 % 60);
 	tm.tm_sec = (int)(sod % 60);
 	if (digits == 3)
-		snprintf(buf, OE_TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us / 1000);
+		snprintf(buf, OE_TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, us / 1000);
 	else
-		snprintf(buf, OE_TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us);
+		snprintf(buf, OE_TIME_BUF, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+			 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec, us);
 }
 
-void oe_time_format(oe_time t, char *buf) { fmt(t, buf, 3); }
-void oe_time_format_us(oe_time t, char *buf) { fmt(t, buf, 6); }
+void oe_time_format(oe_time t, char *buf)
+{
+	fmt(t, buf, 3);
+}
+void oe_time_format_us(oe_time t, char *buf)
+{
+	fmt(t, buf, 6);
+}
 
 static int digits(const char **p, int n, int *out)
 {
@@ -130,7 +138,8 @@ int oe_time_parse(const char *s, oe_time *out)
 			p++;
 		} else if (*p == '+' || *p == '-') {
 			int sign = *p++ == '-' ? -1 : 1, oh, om;
-			if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) || oh > 23 || om > 59)
+			if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) || oh > 23 ||
+			    om > 59)
 				return OE_EINVAL;
 			offset = sign * (oh * 3600 + om * 60);
 		} else {

@@ -12,14 +12,14 @@
 
 enum {
 	OE_OK = 0,
-	OE_EINVAL = -1,   /* bad input from outside */
-	OE_ENOMEM = -2,   /* allocation failed */
-	OE_EIO = -3,      /* storage or file system */
+	OE_EINVAL = -1, /* bad input from outside */
+	OE_ENOMEM = -2, /* allocation failed */
+	OE_EIO = -3,	/* storage or file system */
 	OE_ENOTFOUND = -4,
 	OE_EEXIST = -5,
-	OE_EPERM = -6,    /* authenticated but not allowed */
-	OE_EAUTH = -7,    /* not authenticated */
-	OE_ETOOBIG = -8,  /* over a hard limit */
+	OE_EPERM = -6,	 /* authenticated but not allowed */
+	OE_EAUTH = -7,	 /* not authenticated */
+	OE_ETOOBIG = -8, /* over a hard limit */
 	OE_ECONFLICT = -9,
 	OE_EVERSION = -10 /* data from a newer version of oureyes */
 };

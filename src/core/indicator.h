@@ -13,7 +13,7 @@ typedef enum {
 	OE_T_NONE = 0,
 	OE_T_IPV4,
 	OE_T_IPV6,
-	OE_T_CIDR,   /* v4 or v6, host bits cleared */
+	OE_T_CIDR, /* v4 or v6, host bits cleared */
 	OE_T_DOMAIN,
 	OE_T_URL,
 	OE_T_EMAIL,

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void oe_import_set_init(oe_import_set *s) { memset(s, 0, sizeof(*s)); }
+void oe_import_set_init(oe_import_set *s)
+{
+	memset(s, 0, sizeof(*s));
+}
 
 static void free_tags(char **tags, size_t n)
 {
@@ -58,7 +61,10 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
 
 static int dup_tags(char **src, size_t n, char ***out)
 {

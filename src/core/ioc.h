@@ -12,28 +12,28 @@
 
 /* Hard limits on what one import may contain. */
 #define OE_IMPORT_MAX_OBJECTS 2000000 /* indicators in one set */
-#define OE_IMPORT_MAX_ERRORS 10000    /* refused objects listed; more are counted */
-#define OE_TAGS_MAX 64                /* tags on one indicator or event */
-#define OE_TAG_LEN_MAX 128            /* bytes in one tag */
-#define OE_TEXT_MAX 8192              /* description or title, bytes */
+#define OE_IMPORT_MAX_ERRORS  10000   /* refused objects listed; more are counted */
+#define OE_TAGS_MAX	      64      /* tags on one indicator or event */
+#define OE_TAG_LEN_MAX	      128     /* bytes in one tag */
+#define OE_TEXT_MAX	      8192    /* description or title, bytes */
 
 typedef struct {
 	oe_itype type;
-	char *value;       /* canonical */
-	int tlp;           /* oe_tlp, or -1: not given (the importer's default applies) */
-	int confidence;    /* 0..100, or -1: not given */
+	char *value;	   /* canonical */
+	int tlp;	   /* oe_tlp, or -1: not given (the importer's default applies) */
+	int confidence;	   /* 0..100, or -1: not given */
 	char *description; /* may be NULL */
 	char **tags;
 	size_t ntags;
 	oe_time first_seen, last_seen, valid_until; /* 0: not given */
-	char *ext_id;      /* the id the source gave it (STIX id, MISP uuid), may be NULL */
-	oe_time modified;  /* the source's version time, 0 when unknown */
+	char *ext_id;	  /* the id the source gave it (STIX id, MISP uuid), may be NULL */
+	oe_time modified; /* the source's version time, 0 when unknown */
 	bool revoked;
 } oe_ioc;
 
 typedef struct {
 	char *title;
-	int tlp;      /* -1: not given */
+	int tlp; /* -1: not given */
 	char **tags;
 	size_t ntags;
 	char *ext_id; /* STIX report id or MISP event uuid */
@@ -55,7 +55,7 @@ typedef struct {
 	oe_import_error *errors;
 	size_t nerrors, caperrors;
 	size_t nerrors_dropped; /* refused beyond OE_IMPORT_MAX_ERRORS */
-	size_t skipped;         /* objects recognised but not indicators (e.g. a malware SDO) */
+	size_t skipped;		/* objects recognised but not indicators (e.g. a malware SDO) */
 } oe_import_set;
 
 void oe_import_set_init(oe_import_set *s);

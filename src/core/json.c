@@ -41,8 +41,9 @@ int oe_json_parse(const char *buf, size_t len, json_t **out, char *err, size_t e
 	json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j) {
 		/* jansson says "unable to decode byte 0xff" for bad UTF-8. */
-		snprintf(err, errcap, "invalid JSON at line %d, column %d: %s%s", je.line, je.column,
-			 strstr(je.text, "decode byte") ? "not valid UTF-8: " : "", je.text);
+		snprintf(err, errcap, "invalid JSON at line %d, column %d: %s%s", je.line,
+			 je.column, strstr(je.text, "decode byte") ? "not valid UTF-8: " : "",
+			 je.text);
 		return OE_EINVAL;
 	}
 	*out = j;
@@ -69,7 +70,11 @@ json_t *oe_json_string_lossy(const char *s)
 	while (i < n) {
 		/* Accept well-formed UTF-8 sequences, replace anything else. */
 		unsigned char b = p[i];
-		size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+		size_t len = b < 0x80	      ? 1
+			     : (b >> 5) == 6  ? 2
+			     : (b >> 4) == 14 ? 3
+			     : (b >> 3) == 30 ? 4
+					      : 0;
 		bool ok = len > 0 && i + len <= n;
 		for (size_t k = 1; ok && k < len; k++)
 			ok = (p[i + k] & 0xc0) == 0x80;

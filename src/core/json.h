@@ -22,8 +22,6 @@ int oe_json_parse(const char *buf, size_t len, json_t **out, char *err, size_t e
 /* The string at key, or NULL when absent or not a string. */
 const char *oe_json_str(const json_t *obj, const char *key);
 
-
-
 /* A JSON string of s, with bytes that are not valid UTF-8 replaced by '?':
  * for echoing outside input back in messages. Never NULL unless out of
  * memory. */

@@ -8,20 +8,20 @@
 #include "indicator.h"
 
 typedef struct {
-	int64_t id;                /* local row id */
-	char stix_id[64];          /* "indicator--<uuid>" */
+	int64_t id;	  /* local row id */
+	char stix_id[64]; /* "indicator--<uuid>" */
 	oe_itype type;
-	const char *value;         /* canonical */
-	int tlp;                   /* oe_tlp */
-	int confidence;            /* 0..100 */
-	const char *description;   /* may be NULL */
+	const char *value;	 /* canonical */
+	int tlp;		 /* oe_tlp */
+	int confidence;		 /* 0..100 */
+	const char *description; /* may be NULL */
 	const char *const *tags;
 	size_t ntags;
 	oe_time created, modified, first_seen, last_seen, valid_until; /* 0: unset */
-	const char *org_stix_id;   /* "identity--<uuid>" of the source organisation */
+	const char *org_stix_id; /* "identity--<uuid>" of the source organisation */
 	const char *org_name;
 	bool revoked;
-	const char *warninglist;   /* name of a warninglist that flags it, or NULL */
+	const char *warninglist; /* name of a warninglist that flags it, or NULL */
 } oe_indicator_view;
 
 #endif

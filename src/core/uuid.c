@@ -9,7 +9,7 @@
 /* uuid5(NAMESPACE_URL, "https://oureyes.invalid/ns/indicator") written out,
  * fixed forever: changing it would change every indicator id. */
 const oe_uuid oe_uuid_ns_indicator = {{0x6b, 0x1f, 0x3c, 0x52, 0x94, 0x0e, 0x5a, 0x7d, 0x8e, 0x21,
-				      0x4d, 0x0c, 0x3a, 0x77, 0x9b, 0x15}};
+				       0x4d, 0x0c, 0x3a, 0x77, 0x9b, 0x15}};
 
 void oe_uuid_v4(oe_uuid *u)
 {
@@ -18,14 +18,17 @@ void oe_uuid_v4(oe_uuid *u)
 	u->b[8] = (u->b[8] & 0x3f) | 0x80;
 }
 
-static uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
+static uint32_t rol(uint32_t x, int n)
+{
+	return (x << n) | (x >> (32 - n));
+}
 
 static void sha1_block(uint32_t h[5], const uint8_t *p)
 {
 	uint32_t w[80];
 	for (int i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 |
-		       p[4 * i + 3];
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (int i = 16; i < 80; i++)
 		w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
 	uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];

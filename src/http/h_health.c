@@ -20,13 +20,15 @@ int oe_h_metrics(oe_req *r)
 	int ret = r->ctx.store->ops->stats(r->ctx.store, &ind, &ev, &st, &orgs);
 	if (ret)
 		return oe_http_fail(r, ret);
-	oe_buf_printf(&b, "# HELP oureyes_build_info Version of this node.\n"
-			  "# TYPE oureyes_build_info gauge\n"
-			  "oureyes_build_info{version=\"%s\"} 1\n",
+	oe_buf_printf(&b,
+		      "# HELP oureyes_build_info Version of this node.\n"
+		      "# TYPE oureyes_build_info gauge\n"
+		      "oureyes_build_info{version=\"%s\"} 1\n",
 		      OE_VERSION);
-	oe_buf_printf(&b, "# HELP oureyes_start_time_seconds When the server started.\n"
-			  "# TYPE oureyes_start_time_seconds gauge\n"
-			  "oureyes_start_time_seconds %lld\n",
+	oe_buf_printf(&b,
+		      "# HELP oureyes_start_time_seconds When the server started.\n"
+		      "# TYPE oureyes_start_time_seconds gauge\n"
+		      "oureyes_start_time_seconds %lld\n",
 		      (long long)(r->srv->started / 1000000));
 	oe_buf_printf(&b, "# HELP oureyes_http_requests_total Answered requests by status class.\n"
 			  "# TYPE oureyes_http_requests_total counter\n");
@@ -34,23 +36,24 @@ int oe_h_metrics(oe_req *r)
 	for (int i = 0; i < 6; i++)
 		oe_buf_printf(&b, "oureyes_http_requests_total{code=\"%s\"} %llu\n", cls[i],
 			      (unsigned long long)atomic_load(&m->requests[i]));
-	oe_buf_printf(&b,
-		      "# HELP oureyes_lookups_total Values looked up.\n"
-		      "# TYPE oureyes_lookups_total counter\n"
-		      "oureyes_lookups_total %llu\n"
-		      "# HELP oureyes_lookup_hits_total Lookups that matched an indicator.\n"
-		      "# TYPE oureyes_lookup_hits_total counter\n"
-		      "oureyes_lookup_hits_total %llu\n"
-		      "# HELP oureyes_auth_failures_total Requests refused for a missing or bad key.\n"
-		      "# TYPE oureyes_auth_failures_total counter\n"
-		      "oureyes_auth_failures_total %llu\n"
-		      "# HELP oureyes_indicators_imported_total New indicators stored.\n"
-		      "# TYPE oureyes_indicators_imported_total counter\n"
-		      "oureyes_indicators_imported_total %llu\n",
-		      (unsigned long long)atomic_load(&m->lookups),
-		      (unsigned long long)atomic_load(&m->lookup_hits),
-		      (unsigned long long)atomic_load(&m->auth_failures),
-		      (unsigned long long)atomic_load(&m->imported));
+	oe_buf_printf(
+	    &b,
+	    "# HELP oureyes_lookups_total Values looked up.\n"
+	    "# TYPE oureyes_lookups_total counter\n"
+	    "oureyes_lookups_total %llu\n"
+	    "# HELP oureyes_lookup_hits_total Lookups that matched an indicator.\n"
+	    "# TYPE oureyes_lookup_hits_total counter\n"
+	    "oureyes_lookup_hits_total %llu\n"
+	    "# HELP oureyes_auth_failures_total Requests refused for a missing or bad key.\n"
+	    "# TYPE oureyes_auth_failures_total counter\n"
+	    "oureyes_auth_failures_total %llu\n"
+	    "# HELP oureyes_indicators_imported_total New indicators stored.\n"
+	    "# TYPE oureyes_indicators_imported_total counter\n"
+	    "oureyes_indicators_imported_total %llu\n",
+	    (unsigned long long)atomic_load(&m->lookups),
+	    (unsigned long long)atomic_load(&m->lookup_hits),
+	    (unsigned long long)atomic_load(&m->auth_failures),
+	    (unsigned long long)atomic_load(&m->imported));
 	oe_buf_printf(&b,
 		      "# HELP oureyes_indicators Live (not revoked) indicators stored.\n"
 		      "# TYPE oureyes_indicators gauge\n"

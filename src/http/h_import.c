@@ -48,7 +48,8 @@ int oe_h_export(oe_req *r)
 	const char *format = oe_http_arg(r, "format");
 	int fmt = oe_export_format_parse(format ? format : "stix");
 	if (fmt < 0)
-		return oe_http_error(r, 400, "invalid_parameter", "format: one of stix, misp, csv, txt");
+		return oe_http_error(r, 400, "invalid_parameter",
+				     "format: one of stix, misp, csv, txt");
 	oe_indicator_filter f = {0};
 	f.max_tlp = -1;
 	const char *type = oe_http_arg(r, "type"), *tlp = oe_http_arg(r, "tlp"),

@@ -13,9 +13,9 @@
  * /api/v1/import. */
 #define POST_INDICATORS_MAX 10000
 
-static const char *const ioc_fields[] = {"type",       "value",     "tlp",         "confidence",
-					 "description", "tags",      "first_seen",  "last_seen",
-					 "valid_until", "id",        NULL};
+static const char *const ioc_fields[] = {"type",	"value", "tlp",	       "confidence",
+					 "description", "tags",	 "first_seen", "last_seen",
+					 "valid_until", "id",	 NULL};
 
 static int known_field(const char *k, const char *const *list)
 {
@@ -32,8 +32,8 @@ static int get_time(json_t *o, const char *key, oe_time *out, char *why, size_t 
 	if (!v || json_is_null(v))
 		return 0;
 	if (!json_is_string(v) || oe_time_parse(json_string_value(v), out) != 0) {
-		snprintf(why, cap, "%s: expected an RFC 3339 timestamp such as 2026-11-22T08:00:00Z",
-			 key);
+		snprintf(why, cap,
+			 "%s: expected an RFC 3339 timestamp such as 2026-11-22T08:00:00Z", key);
 		return OE_EINVAL;
 	}
 	return 0;
@@ -89,10 +89,9 @@ static int ioc_from_json(oe_req *r, json_t *o, bool patch, oe_ioc *c, char *why,
 	}
 	const char *k;
 	json_t *v;
-	json_object_foreach(o, k, v)
-	{
-		if (!known_field(k, ioc_fields) || (patch && (!strcmp(k, "type") || !strcmp(k, "value") ||
-							      !strcmp(k, "id")))) {
+	json_object_foreach (o, k, v) {
+		if (!known_field(k, ioc_fields) ||
+		    (patch && (!strcmp(k, "type") || !strcmp(k, "value") || !strcmp(k, "id")))) {
 			snprintf(why, cap, "unknown or unchangeable field '%.64s'", k);
 			return OE_EINVAL;
 		}
@@ -106,11 +105,13 @@ static int ioc_from_json(oe_req *r, json_t *o, bool patch, oe_ioc *c, char *why,
 		}
 		oe_itype t = OE_T_NONE;
 		if (typ && !json_is_null(typ)) {
-			t = json_is_string(typ) ? oe_itype_parse(json_string_value(typ)) : OE_T_NONE;
+			t = json_is_string(typ) ? oe_itype_parse(json_string_value(typ))
+						: OE_T_NONE;
 			if (t == OE_T_NONE) {
-				snprintf(why, cap,
-					 "type: one of ipv4, ipv6, cidr, domain, url, email, phone, "
-					 "bank-account, crypto-wallet, md5, sha1, sha256");
+				snprintf(
+				    why, cap,
+				    "type: one of ipv4, ipv6, cidr, domain, url, email, phone, "
+				    "bank-account, crypto-wallet, md5, sha1, sha256");
 				return OE_EINVAL;
 			}
 		}
@@ -118,9 +119,10 @@ static int ioc_from_json(oe_req *r, json_t *o, bool patch, oe_ioc *c, char *why,
 		const char *reason = NULL;
 		const char *raw = json_string_value(val);
 		size_t len = json_string_length(val);
-		int ret = t == OE_T_NONE
-			      ? oe_detect(raw, len, &r->srv->node->canon, &t, buf, sizeof(buf), &reason)
-			      : oe_canon(t, raw, len, &r->srv->node->canon, buf, sizeof(buf), &reason);
+		int ret =
+		    t == OE_T_NONE
+			? oe_detect(raw, len, &r->srv->node->canon, &t, buf, sizeof(buf), &reason)
+			: oe_canon(t, raw, len, &r->srv->node->canon, buf, sizeof(buf), &reason);
 		if (ret) {
 			snprintf(why, cap, "value: %s", reason ? reason : "not valid");
 			return OE_EINVAL;
@@ -149,7 +151,8 @@ static int ioc_from_json(oe_req *r, json_t *o, bool patch, oe_ioc *c, char *why,
 	if (d && !json_is_null(d)) {
 		if (!json_is_string(d) || json_string_length(d) > OE_TEXT_MAX ||
 		    memchr(json_string_value(d), '\0', json_string_length(d))) {
-			snprintf(why, cap, "description: a string of at most %d bytes", OE_TEXT_MAX);
+			snprintf(why, cap, "description: a string of at most %d bytes",
+				 OE_TEXT_MAX);
 			return OE_EINVAL;
 		}
 		c->description = oe_arena_strdup(&r->arena, json_string_value(d));
@@ -233,7 +236,8 @@ int oe_h_indicators_post(oe_req *r)
 	atomic_fetch_add_explicit(&r->srv->m.imported, res.imported, memory_order_relaxed);
 	if (!batch) {
 		oe_indicator_row row;
-		ret = r->ctx.store->ops->indicator_get(r->ctx.store, res.ids[0], NULL, &r->arena, &row);
+		ret = r->ctx.store->ops->indicator_get(r->ctx.store, res.ids[0], NULL, &r->arena,
+						       &row);
 		oe_import_set_free(&set);
 		if (ret)
 			return oe_http_fail(r, ret);
@@ -249,10 +253,10 @@ int oe_h_indicators_post(oe_req *r)
 		oe_indicator_uuid(set.iocs[i].type, set.iocs[i].value, &u);
 		oe_uuid_format(&u, us);
 		snprintf(id, sizeof(id), "indicator--%s", us);
-		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s}", "index",
-						     (json_int_t)index[i], "id", id, "type",
-						     oe_itype_name(set.iocs[i].type), "value",
-						     set.iocs[i].value));
+		json_array_append_new(arr,
+				      json_pack("{s:I,s:s,s:s,s:s}", "index", (json_int_t)index[i],
+						"id", id, "type", oe_itype_name(set.iocs[i].type),
+						"value", set.iocs[i].value));
 	}
 	json_object_set_new(j, "indicators", arr);
 	oe_import_set_free(&set);
@@ -295,8 +299,8 @@ int oe_h_indicators_list(oe_req *r)
 		oe_itype t = (oe_itype)f.type;
 		int ret = t == OE_T_NONE ? oe_detect(value, strlen(value), &r->srv->node->canon, &t,
 						     buf, sizeof(buf), &why)
-					 : oe_canon(t, value, strlen(value), &r->srv->node->canon, buf,
-						    sizeof(buf), &why);
+					 : oe_canon(t, value, strlen(value), &r->srv->node->canon,
+						    buf, sizeof(buf), &why);
 		if (ret)
 			return oe_http_error(r, 400, "invalid_parameter", "value: %s",
 					     why ? why : "not valid");
@@ -311,7 +315,8 @@ int oe_h_indicators_list(oe_req *r)
 	if (tlp) {
 		f.max_tlp = oe_tlp_parse(tlp);
 		if (f.max_tlp < 0)
-			return oe_http_error(r, 400, "invalid_parameter", "tlp: unknown TLP '%s'", tlp);
+			return oe_http_error(r, 400, "invalid_parameter", "tlp: unknown TLP '%s'",
+					     tlp);
 	}
 	if (cursor) {
 		char *end;
@@ -367,8 +372,8 @@ int oe_h_indicator_get(oe_req *r)
 		total += d.sightings[i].count;
 		json_array_append_new(sts, json_pack("{s:s?,s:I,s:s,s:s}", "org",
 						     d.sightings[i].org_name, "count",
-						     (json_int_t)d.sightings[i].count, "first_seen", f,
-						     "last_seen", l));
+						     (json_int_t)d.sightings[i].count, "first_seen",
+						     f, "last_seen", l));
 	}
 	json_object_set_new(j, "events", evs);
 	json_object_set_new(j, "sightings", sts);
@@ -421,8 +426,7 @@ int oe_h_events_post(oe_req *r)
 		snprintf(why, sizeof(why), "expected a JSON object");
 		goto bad;
 	}
-	json_object_foreach(body, k, v)
-	{
+	json_object_foreach (body, k, v) {
 		if (!known_field(k, event_fields)) {
 			snprintf(why, sizeof(why), "unknown field '%.64s'", k);
 			goto bad;
@@ -431,7 +435,8 @@ int oe_h_events_post(oe_req *r)
 	json_t *title = json_object_get(body, "title");
 	if (!json_is_string(title) || json_string_length(title) == 0 ||
 	    json_string_length(title) > OE_TEXT_MAX) {
-		snprintf(why, sizeof(why), "title: a string of 1 to %d bytes is required", OE_TEXT_MAX);
+		snprintf(why, sizeof(why), "title: a string of 1 to %d bytes is required",
+			 OE_TEXT_MAX);
 		goto bad;
 	}
 	oe_event_in ev = {0};
@@ -490,11 +495,11 @@ int oe_h_events_post(oe_req *r)
 		}
 		ret = s->ops->begin(s);
 		if (!ret)
-			ret = s->ops->event_create(s, us, r->ctx.viewer.org_id, set.events[0].title,
-						   set.events[0].tlp >= 0 ? set.events[0].tlp
-									  : r->srv->node->cfg.default_tlp,
-						   set.events[0].tags, set.events[0].ntags, NULL,
-						   oe_now(), &eid);
+			ret = s->ops->event_create(
+			    s, us, r->ctx.viewer.org_id, set.events[0].title,
+			    set.events[0].tlp >= 0 ? set.events[0].tlp
+						   : r->srv->node->cfg.default_tlp,
+			    set.events[0].tags, set.events[0].ntags, NULL, oe_now(), &eid);
 		if (!ret)
 			ret = s->ops->audit(s, oe_now(), r->actor, "event.create", us, NULL);
 		if (!ret)
@@ -509,8 +514,8 @@ int oe_h_events_post(oe_req *r)
 			/* The event just created is the newest row linked to the first ioc. */
 			oe_event_row *evs;
 			size_t nev;
-			ret = r->ctx.store->ops->events_of(r->ctx.store, res.ids[0], &r->arena, &evs,
-							   &nev);
+			ret = r->ctx.store->ops->events_of(r->ctx.store, res.ids[0], &r->arena,
+							   &evs, &nev);
 			if (!ret && nev)
 				eid = evs[nev - 1].id;
 		}
@@ -556,8 +561,8 @@ int oe_h_event_get(oe_req *r)
 	return oe_http_json(r, 200, j);
 }
 
-static const char *const sighting_fields[] = {"value", "type", "count", "first_seen",
-					      "last_seen", NULL};
+static const char *const sighting_fields[] = {"value",	    "type",	 "count",
+					      "first_seen", "last_seen", NULL};
 
 int oe_h_sightings_post(oe_req *r)
 {
@@ -571,8 +576,7 @@ int oe_h_sightings_post(oe_req *r)
 		snprintf(why, sizeof(why), "expected a JSON object");
 		goto bad;
 	}
-	json_object_foreach(body, k, v)
-	{
+	json_object_foreach (body, k, v) {
 		if (!known_field(k, sighting_fields)) {
 			snprintf(why, sizeof(why), "unknown field '%.64s'", k);
 			goto bad;
@@ -585,7 +589,8 @@ int oe_h_sightings_post(oe_req *r)
 		goto bad;
 	}
 	oe_itype t = OE_T_NONE;
-	if (typ && (!json_is_string(typ) || (t = oe_itype_parse(json_string_value(typ))) == OE_T_NONE)) {
+	if (typ &&
+	    (!json_is_string(typ) || (t = oe_itype_parse(json_string_value(typ))) == OE_T_NONE)) {
 		snprintf(why, sizeof(why), "type: not an indicator type");
 		goto bad;
 	}
@@ -620,8 +625,9 @@ int oe_h_sightings_post(oe_req *r)
 				     "no indicator with that value; add it first");
 	if (ret)
 		return oe_http_fail(r, ret);
-	return oe_http_json(r, 201, json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id, "indicator",
-					      ind, "count", (json_int_t)count));
+	return oe_http_json(r, 201,
+			    json_pack("{s:I,s:s,s:I}", "id", (json_int_t)id, "indicator", ind,
+				      "count", (json_int_t)count));
 bad:
 	json_decref(body);
 	return oe_http_error(r, 400, "invalid_sighting", "%s", why);
@@ -664,7 +670,8 @@ int oe_h_lookup_post(oe_req *r)
 		if (!json_is_string(v)) {
 			json_decref(results);
 			json_decref(body);
-			return oe_http_error(r, 400, "invalid", "values[%zu]: expected a string", i);
+			return oe_http_error(r, 400, "invalid", "values[%zu]: expected a string",
+					     i);
 		}
 		oe_lookup_result l;
 		int ret = oe_svc_lookup(&r->ctx, json_string_value(v), json_string_length(v), &l);

@@ -25,20 +25,20 @@ typedef struct oe_req {
 	oe_arena arena;
 	oe_buf body;
 	bool body_too_big;
-	oe_ctx ctx;          /* viewer, store, node, arena for the service layer */
+	oe_ctx ctx; /* viewer, store, node, arena for the service layer */
 	char actor[40];
-	int status;          /* the status answered, for metrics */
+	int status; /* the status answered, for metrics */
 } oe_req;
 
 typedef int (*oe_handler)(oe_req *r);
 
 typedef struct oe_route {
 	const char *method;
-	const char *path;  /* exact, or ending in "/{id}" */
+	const char *path; /* exact, or ending in "/{id}" */
 	oe_handler fn;
-	bool auth;         /* needs Authorization: Bearer */
-	bool big_body;     /* takes bodies up to server.max_import instead of max_body */
-	bool snapshot;     /* read-only: auth and handler run in one read transaction */
+	bool auth;     /* needs Authorization: Bearer */
+	bool big_body; /* takes bodies up to server.max_import instead of max_body */
+	bool snapshot; /* read-only: auth and handler run in one read transaction */
 } oe_route;
 
 /* Answer with a JSON value (reference stolen). Returns MHD_YES/MHD_NO. */
@@ -71,7 +71,6 @@ int oe_h_lookup_get(oe_req *r);
 int oe_h_lookup_post(oe_req *r);
 int oe_h_import(oe_req *r);
 int oe_h_export(oe_req *r);
-
 
 /* Counters for /metrics. */
 typedef struct {

@@ -45,8 +45,14 @@ static const oe_route routes[] = {
 static pthread_key_t store_key;
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
 
-static void store_destroy(void *p) { oe_store_close(p); }
-static void store_key_init(void) { pthread_key_create(&store_key, store_destroy); }
+static void store_destroy(void *p)
+{
+	oe_store_close(p);
+}
+static void store_key_init(void)
+{
+	pthread_key_create(&store_key, store_destroy);
+}
 
 static oe_store *thread_store(oe_node *n)
 {
@@ -131,7 +137,9 @@ int oe_http_fail(oe_req *r, int err)
 {
 	switch (err) {
 	case OE_ENOTFOUND: return oe_http_error(r, 404, "not_found", "no such object");
-	case OE_EPERM: return oe_http_error(r, 403, "forbidden", "your role or organisation may not do this");
+	case OE_EPERM:
+		return oe_http_error(r, 403, "forbidden",
+				     "your role or organisation may not do this");
 	case OE_EAUTH: return oe_http_error(r, 401, "unauthorized", "a valid API key is required");
 	case OE_EINVAL: return oe_http_error(r, 400, "invalid", "invalid input");
 	case OE_ETOOBIG: return oe_http_error(r, 413, "too_large", "over a limit");
@@ -282,7 +290,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	r->ctx.viewer.role = OE_ROLE_PUBLIC;
 	snprintf(r->actor, sizeof(r->actor), "public");
 	if (r->body_too_big)
-		return oe_http_error(r, 413, "too_large", "the request body is over the limit of %zu bytes",
+		return oe_http_error(r, 413, "too_large",
+				     "the request body is over the limit of %zu bytes",
 				     r->body.max ? r->body.max : (size_t)srv->node->cfg.max_body);
 	if (!r->route) {
 		if (known) {
@@ -294,8 +303,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	r->ctx.store = thread_store(srv->node);
 	if (!r->ctx.store && strcmp(r->route->path, "/healthz") != 0)
 		return oe_http_error(r, 503, "unavailable", "the database is not available");
-	bool snap = r->route->snapshot && r->ctx.store &&
-		    r->ctx.store->ops->begin_read(r->ctx.store) == 0;
+	bool snap =
+	    r->route->snapshot && r->ctx.store && r->ctx.store->ops->begin_read(r->ctx.store) == 0;
 	int rc = MHD_YES;
 	if (r->route->auth)
 		rc = authenticate(r);
@@ -325,8 +334,8 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 
 /* ---- start and stop -------------------------------------------------- */
 
-static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len,
-			bool *loopback, char *err, size_t errcap)
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, bool *loopback,
+			char *err, size_t errcap)
 {
 	char host[128];
 	const char *colon = strrchr(s, ':');
@@ -371,7 +380,8 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	*loopback = (ntohl(a4->sin_addr.s_addr) >> 24) == 127;
 	return 0;
 bad:
-	snprintf(err, errcap, "listen address '%s': '%s' is not an IPv4 or [IPv6] address", s, host);
+	snprintf(err, errcap, "listen address '%s': '%s' is not an IPv4 or [IPv6] address", s,
+		 host);
 	return OE_EINVAL;
 }
 
@@ -441,17 +451,18 @@ int oe_server_start(oe_node *node, oe_server **out, char *err, size_t errcap)
 	};
 	s->mhd = MHD_start_daemon(
 	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)cfg->max_connections, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_ARRAY, tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+	    (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+	    s, MHD_OPTION_ARRAY, tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
 	if (cert) {
 		sodium_memzero(key, strlen(key));
 		free(cert);
 		free(key);
 	}
 	if (!s->mhd) {
-		snprintf(err, errcap, "cannot listen on %s (in use, or not an address of this host?)",
+		snprintf(err, errcap,
+			 "cannot listen on %s (in use, or not an address of this host?)",
 			 cfg->listen);
 		free(s);
 		return OE_EIO;

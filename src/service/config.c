@@ -99,17 +99,18 @@ static int set(oe_config *c, const kdef *k, const char *v, char *err, size_t err
 			 !strcasecmp(v, "off"))
 			*(int *)p = 0;
 		else {
-			snprintf(err, errcap, "%s.%s: '%s' is not true or false", k->section, k->name,
-				 v);
+			snprintf(err, errcap, "%s.%s: '%s' is not true or false", k->section,
+				 k->name, v);
 			return OE_EINVAL;
 		}
 		return 0;
 	case K_TLP: {
 		int t = oe_tlp_parse(v);
 		if (t < 0) {
-			snprintf(err, errcap,
-				 "%s.%s: '%s' is not a TLP (clear, green, amber, amber+strict, red)",
-				 k->section, k->name, v);
+			snprintf(
+			    err, errcap,
+			    "%s.%s: '%s' is not a TLP (clear, green, amber, amber+strict, red)",
+			    k->section, k->name, v);
 			return OE_EINVAL;
 		}
 		*(int *)p = t;
@@ -230,8 +231,12 @@ void oe_config_write(const oe_config *c, FILE *f)
 		switch (k->type) {
 		case K_STR: fprintf(f, "%s = %s\n", k->name, p); break;
 		case K_INT: fprintf(f, "%s = %d\n", k->name, *(const int *)p); break;
-		case K_I64: fprintf(f, "%s = %lld\n", k->name, (long long)*(const int64_t *)p); break;
-		case K_BOOL: fprintf(f, "%s = %s\n", k->name, *(const int *)p ? "true" : "false"); break;
+		case K_I64:
+			fprintf(f, "%s = %lld\n", k->name, (long long)*(const int64_t *)p);
+			break;
+		case K_BOOL:
+			fprintf(f, "%s = %s\n", k->name, *(const int *)p ? "true" : "false");
+			break;
 		case K_TLP: fprintf(f, "%s = %s\n", k->name, oe_tlp_name(*(const int *)p)); break;
 		case K_LEVEL: fprintf(f, "%s = %s\n", k->name, levels[*(const int *)p]); break;
 		}

@@ -17,17 +17,17 @@ typedef struct {
 	char tls_cert[1024];
 	char tls_key[1024];
 	int insecure_http;
-	int64_t max_body;      /* bytes */
-	int64_t max_import;    /* bytes, for /api/v1/import */
+	int64_t max_body;   /* bytes */
+	int64_t max_import; /* bytes, for /api/v1/import */
 	int max_connections;
 	int drain_seconds;
 	/* [indicators] */
 	char default_region[8];
-	int default_tlp;       /* oe_tlp */
+	int default_tlp; /* oe_tlp */
 	int default_confidence;
 	char warninglists[1024];
 	/* [log] */
-	int log_level;         /* 0 error, 1 warn, 2 info, 3 debug */
+	int log_level; /* 0 error, 1 warn, 2 info, 3 debug */
 } oe_config;
 
 /* Fill c with every key's default. */

@@ -26,11 +26,11 @@ int oe_export_format_parse(const char *s)
 typedef struct {
 	oe_export_format fmt;
 	oe_buf *out;
-	json_t *bundle;   /* STIX */
-	json_t *orgs;     /* STIX: identity ids already added */
+	json_t *bundle;		  /* STIX */
+	json_t *orgs;		  /* STIX: identity ids already added */
 	oe_indicator_view *views; /* MISP: collected */
 	size_t nviews, capviews;
-	oe_arena keep;    /* MISP: strings of collected views */
+	oe_arena keep; /* MISP: strings of collected views */
 } exporter;
 
 static int keep_view(exporter *e, const oe_indicator_view *v)
@@ -127,8 +127,8 @@ int oe_svc_export(oe_ctx *c, oe_export_format fmt, const oe_indicator_filter *f0
 		char us[OE_UUID_STR];
 		oe_uuid_v4(&u);
 		oe_uuid_format(&u, us);
-		json_t *ev = oe_misp_event_json(us, "oureyes export", OE_TLP_GREEN, c->node->node_name,
-						NULL, now, e.views, e.nviews);
+		json_t *ev = oe_misp_event_json(us, "oureyes export", OE_TLP_GREEN,
+						c->node->node_name, NULL, now, e.views, e.nviews);
 		if (!ev) {
 			ret = OE_ENOMEM;
 			goto out;

@@ -44,8 +44,7 @@ static const char *warn(oe_ctx *c, oe_itype t, const char *value)
 	return c->node->wl ? oe_warninglists_match(c->node->wl, t, value) : NULL;
 }
 
-static int store_ioc(oe_ctx *c, const oe_ioc *ioc, oe_time now, int64_t *id,
-		     oe_import_result *r)
+static int store_ioc(oe_ctx *c, const oe_ioc *ioc, oe_time now, int64_t *id, oe_import_result *r)
 {
 	oe_upsert_outcome o;
 	int ret = c->store->ops->indicator_upsert(c->store, ioc, c->viewer.org_id,
@@ -169,7 +168,8 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 	/* Which iocs belong to an event: those are stored with it. */
 	size_t ev = 0;
 	for (size_t i = 0; i < set->niocs;) {
-		while (ev < set->nevents && set->events[ev].count == 0 && set->events[ev].first <= i)
+		while (ev < set->nevents && set->events[ev].count == 0 &&
+		       set->events[ev].first <= i)
 			ev++; /* an event with no valid indicator: nothing to store */
 		if (ev < set->nevents && set->events[ev].first == i && set->events[ev].count > 0) {
 			oe_event_in *e = &set->events[ev++];
@@ -185,10 +185,10 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 				oe_uuid u;
 				oe_uuid_v4(&u);
 				oe_uuid_format(&u, us);
-				err = s->ops->event_create(s, us, c->viewer.org_id,
-							   e->title ? e->title : "(untitled)",
-							   e->tlp >= 0 ? e->tlp : c->node->cfg.default_tlp,
-							   e->tags, e->ntags, e->ext_id, now, &eid);
+				err = s->ops->event_create(
+				    s, us, c->viewer.org_id, e->title ? e->title : "(untitled)",
+				    e->tlp >= 0 ? e->tlp : c->node->cfg.default_tlp, e->tags,
+				    e->ntags, e->ext_id, now, &eid);
 				if (!err)
 					r->events++;
 			}
@@ -218,8 +218,9 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 		} else {
 			ret = store_one(c, set, dup, i, now, r);
 			if (ret == OE_ECONFLICT) {
-				oe_import_error_add(set, set->iocs[i].ext_id ? set->iocs[i].ext_id
-									 : set->iocs[i].value,
+				oe_import_error_add(set,
+						    set->iocs[i].ext_id ? set->iocs[i].ext_id
+									: set->iocs[i].value,
 						    "conflicts with a stored indicator");
 				ret = 0;
 			} else if (ret) {
@@ -410,15 +411,14 @@ int oe_svc_event_get(oe_ctx *c, const char *uuid, oe_event_detail *out)
 		return ret;
 	if (!oe_may_see(&c->viewer, (oe_tlp)out->ev.tlp, out->ev.org_id))
 		return OE_ENOTFOUND;
-	out->indicators =
-	    oe_arena_alloc(c->arena, (out->ev.nindicators ? out->ev.nindicators : 1) *
-					 sizeof(*out->indicators));
+	out->indicators = oe_arena_alloc(c->arena, (out->ev.nindicators ? out->ev.nindicators : 1) *
+						       sizeof(*out->indicators));
 	if (!out->indicators)
 		return OE_ENOMEM;
 	for (size_t i = 0; i < out->ev.nindicators; i++) {
 		oe_indicator_row *r = &out->indicators[out->n];
-		ret = c->store->ops->indicator_get(c->store, out->ev.indicator_ids[i], NULL, c->arena,
-						   r);
+		ret = c->store->ops->indicator_get(c->store, out->ev.indicator_ids[i], NULL,
+						   c->arena, r);
 		if (ret)
 			return ret;
 		if (oe_svc_visible(&c->viewer, r)) {
@@ -438,8 +438,9 @@ int oe_svc_sighting_add(oe_ctx *c, oe_itype type, const char *raw, size_t len, i
 	*why = NULL;
 	if (c->viewer.role == OE_ROLE_PUBLIC)
 		return OE_EPERM;
-	int ret = type == OE_T_NONE ? oe_detect(raw, len, &c->node->canon, &t, buf, sizeof(buf), why)
-				    : oe_canon(type, raw, len, &c->node->canon, buf, sizeof(buf), why);
+	int ret = type == OE_T_NONE
+		      ? oe_detect(raw, len, &c->node->canon, &t, buf, sizeof(buf), why)
+		      : oe_canon(type, raw, len, &c->node->canon, buf, sizeof(buf), why);
 	if (ret)
 		return OE_EINVAL;
 	oe_uuid u;
@@ -453,8 +454,8 @@ int oe_svc_sighting_add(oe_ctx *c, oe_itype type, const char *raw, size_t len, i
 	if (!ret && !oe_svc_visible(&c->viewer, &row))
 		ret = OE_ENOTFOUND;
 	if (!ret)
-		ret = s->ops->sighting_add(s, row.v.id, c->viewer.org_id, count, first ? first : now,
-					   last ? last : now, now, id);
+		ret = s->ops->sighting_add(s, row.v.id, c->viewer.org_id, count,
+					   first ? first : now, last ? last : now, now, id);
 	if (!ret)
 		ret = s->ops->audit(s, now, c->actor, "sighting.add", row.v.stix_id, NULL);
 	if (ret) {

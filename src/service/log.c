@@ -12,7 +12,10 @@
 static int log_level = OE_LOG_INFO;
 static const char *const names[] = {"error", "warn", "info", "debug"};
 
-void oe_log_set_level(int level) { log_level = level; }
+void oe_log_set_level(int level)
+{
+	log_level = level;
+}
 
 void oe_log(int level, const char *msg, const char *fmt, ...)
 {

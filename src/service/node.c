@@ -102,7 +102,8 @@ static void new_stix_id(const char *type, char out[64])
 
 static int valid_country(const char *cc)
 {
-	return cc && strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' && cc[1] <= 'Z';
+	return cc && strlen(cc) == 2 && cc[0] >= 'A' && cc[0] <= 'Z' && cc[1] >= 'A' &&
+	       cc[1] <= 'Z';
 }
 
 int oe_node_init(const char *dir, const char *org, const char *country, char node_id[64],
@@ -116,8 +117,9 @@ int oe_node_init(const char *dir, const char *org, const char *country, char nod
 		return OE_EINVAL;
 	}
 	if (!valid_country(country)) {
-		snprintf(err, errcap, "--country: a two-letter ISO 3166 code in capitals (ID, CN, MY) is "
-				      "required");
+		snprintf(err, errcap,
+			 "--country: a two-letter ISO 3166 code in capitals (ID, CN, MY) is "
+			 "required");
 		return OE_EINVAL;
 	}
 	if (sodium_init() < 0) {
@@ -188,7 +190,8 @@ out:
 	if (ret) {
 		s->ops->rollback(s);
 		if (!*err)
-			snprintf(err, errcap, "cannot initialise the database: %s", oe_strerror(ret));
+			snprintf(err, errcap, "cannot initialise the database: %s",
+				 oe_strerror(ret));
 	}
 	sodium_memzero(hk, sizeof(hk));
 	free(n);
@@ -213,8 +216,9 @@ int oe_node_open(const char *dir, const char *config_path, char *const *override
 	char path[2048];
 	snprintf(path, sizeof(path), "%s/oureyes.db", dir);
 	if (stat(path, &st) != 0) {
-		snprintf(err, errcap, "%s is not an oureyes data directory (no oureyes.db); run "
-				      "'oureyes init --data %s' first",
+		snprintf(err, errcap,
+			 "%s is not an oureyes data directory (no oureyes.db); run "
+			 "'oureyes init --data %s' first",
 			 dir, dir);
 		return OE_ENOTFOUND;
 	}
@@ -281,8 +285,8 @@ int oe_node_open(const char *dir, const char *config_path, char *const *override
 	*out = n;
 	return 0;
 meta:
-	snprintf(err, errcap, "%s: the database has no node identity; was it made by 'oureyes init'?",
-		 dir);
+	snprintf(err, errcap,
+		 "%s: the database has no node identity; was it made by 'oureyes init'?", dir);
 fail:
 	oe_store_close(s);
 	oe_arena_clear(&a);

@@ -39,9 +39,8 @@ typedef struct oe_node {
 /* Create data directory dir (which must not exist, or be empty) with the
  * first organisation and its admin. Fills the admin's API key (shown once),
  * the node and org ids. */
-int oe_node_init(const char *dir, const char *org, const char *country,
-		 char node_id[64], char org_id[64], char api_key[OE_APIKEY_LEN + 1], char *err,
-		 size_t errcap);
+int oe_node_init(const char *dir, const char *org, const char *country, char node_id[64],
+		 char org_id[64], char api_key[OE_APIKEY_LEN + 1], char *err, size_t errcap);
 
 /* Open an existing data directory: reads the configuration file (then cfg
  * overrides, if given as "section.name=value" pairs), keys, and warninglists.

@@ -28,7 +28,8 @@ int oe_import_parse(const char *buf, size_t len, const char *format, oe_itype ty
 		if (p < buf + len && (*p == '{' || *p == '[')) {
 			/* JSON: STIX has "type"/"objects", MISP has "Event". A look at
 			 * the head is enough to route; the parser checks the rest. */
-			size_t head = len - (size_t)(p - buf) < 4096 ? len - (size_t)(p - buf) : 4096;
+			size_t head =
+			    len - (size_t)(p - buf) < 4096 ? len - (size_t)(p - buf) : 4096;
 			format = memmem(p, head, "\"Event\"", 7) ? "misp" : "stix";
 		} else {
 			/* A comma on the first line means CSV; else a plain list. */

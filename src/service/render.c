@@ -13,7 +13,10 @@ static json_t *jtime(oe_time t)
 	return json_string(b);
 }
 
-static json_t *jstr(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
 
 json_t *oe_render_indicator(const oe_indicator_row *row)
 {
@@ -35,9 +38,9 @@ json_t *oe_render_indicator(const oe_indicator_row *row)
 	json_object_set_new(o, "created", jtime(v->created));
 	json_object_set_new(o, "modified", jtime(v->modified));
 	json_object_set_new(o, "source_org",
-			    v->org_stix_id ? json_pack("{s:s,s:s?}", "id", v->org_stix_id, "name",
-						       v->org_name)
-					   : json_null());
+			    v->org_stix_id
+				? json_pack("{s:s,s:s?}", "id", v->org_stix_id, "name", v->org_name)
+				: json_null());
 	json_object_set_new(o, "revoked", json_boolean(v->revoked));
 	json_object_set_new(o, "warninglist", jstr(v->warninglist));
 	json_object_set_new(o, "orgs", json_integer(row->n_orgs));
@@ -48,15 +51,14 @@ json_t *oe_render_import(const oe_import_set *set, const oe_import_result *res)
 {
 	json_t *refused = json_array();
 	for (size_t i = 0; i < set->nerrors; i++)
-		json_array_append_new(refused,
-				      json_pack("{s:o,s:o}", "ref",
-						oe_json_string_lossy(set->errors[i].ref), "reason",
-						oe_json_string_lossy(set->errors[i].reason)));
-	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "imported", (json_int_t)res->imported,
-			      "updated", (json_int_t)res->updated, "skipped",
-			      (json_int_t)res->skipped, "refused_count",
-			      (json_int_t)(set->nerrors + set->nerrors_dropped), "events",
-			      (json_int_t)res->events, "refused", refused);
+		json_array_append_new(
+		    refused, json_pack("{s:o,s:o}", "ref", oe_json_string_lossy(set->errors[i].ref),
+				       "reason", oe_json_string_lossy(set->errors[i].reason)));
+	json_t *o =
+	    json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "imported", (json_int_t)res->imported, "updated",
+		      (json_int_t)res->updated, "skipped", (json_int_t)res->skipped,
+		      "refused_count", (json_int_t)(set->nerrors + set->nerrors_dropped), "events",
+		      (json_int_t)res->events, "refused", refused);
 	if (set->nerrors_dropped)
 		json_object_set_new(o, "refused_not_listed",
 				    json_integer((json_int_t)set->nerrors_dropped));
@@ -72,8 +74,9 @@ json_t *oe_render_lookup(const oe_lookup_result *l)
 	json_object_set_new(o, "match", json_boolean(l->match));
 	json_t *hits = json_array();
 	if (l->match)
-		json_array_append_new(hits, json_pack("{s:o,s:s}", "indicator",
-						      oe_render_indicator(&l->hit), "how", "exact"));
+		json_array_append_new(hits,
+				      json_pack("{s:o,s:s}", "indicator",
+						oe_render_indicator(&l->hit), "how", "exact"));
 	json_object_set_new(o, "hits", hits);
 	json_object_set_new(o, "warninglist",
 			    l->warninglist ? json_string(l->warninglist) : json_null());

@@ -22,12 +22,12 @@ typedef struct {
 /* --- import and ingest ------------------------------------------------ */
 
 typedef struct {
-	size_t imported;  /* new indicators */
-	size_t updated;   /* existing indicators changed or newly correlated */
-	size_t skipped;   /* unchanged, or objects that are not indicators */
-	size_t refused;   /* listed in the set's errors */
-	size_t events;    /* events created */
-	int64_t *ids;     /* indicator id per ioc of the set (0 when refused), in the arena */
+	size_t imported; /* new indicators */
+	size_t updated;	 /* existing indicators changed or newly correlated */
+	size_t skipped;	 /* unchanged, or objects that are not indicators */
+	size_t refused;	 /* listed in the set's errors */
+	size_t events;	 /* events created */
+	int64_t *ids;	 /* indicator id per ioc of the set (0 when refused), in the arena */
 } oe_import_result;
 
 /* Store everything valid in set as the caller's organisation. Each event is
@@ -68,7 +68,7 @@ int oe_svc_indicator_revoke(oe_ctx *c, const char *id);
 
 typedef struct {
 	const char *input;
-	oe_itype type;     /* OE_T_NONE when the value could not be understood */
+	oe_itype type;	   /* OE_T_NONE when the value could not be understood */
 	const char *value; /* canonical */
 	const char *error; /* why it could not be understood */
 	const char *warninglist;

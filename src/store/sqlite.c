@@ -37,9 +37,10 @@ static const char *const stmt_sql[ST__COUNT] = {
     [ST_UPD_IND] = "UPDATE indicators SET tlp=?,confidence=?,description=?,first_seen=?,"
 		   "last_seen=?,valid_until=?,revoked=?,modified=? WHERE id=?",
     [ST_INS_TAG] = "INSERT OR IGNORE INTO indicator_tags(indicator_id,tag) VALUES(?,?)",
-    [ST_UPSERT_IORG] = "INSERT INTO indicator_orgs(indicator_id,org_id,tlp,first_seen,last_seen) "
-		       "VALUES(?,?,?,?,?) ON CONFLICT(indicator_id,org_id) DO UPDATE SET "
-		       "tlp=excluded.tlp,first_seen=excluded.first_seen,last_seen=excluded.last_seen",
+    [ST_UPSERT_IORG] =
+	"INSERT INTO indicator_orgs(indicator_id,org_id,tlp,first_seen,last_seen) "
+	"VALUES(?,?,?,?,?) ON CONFLICT(indicator_id,org_id) DO UPDATE SET "
+	"tlp=excluded.tlp,first_seen=excluded.first_seen,last_seen=excluded.last_seen",
     [ST_SEL_IORG] = "SELECT tlp,first_seen,last_seen FROM indicator_orgs WHERE indicator_id=? AND "
 		    "org_id=?",
     [ST_INS_EVLINK] = "INSERT OR IGNORE INTO event_indicators(event_id,indicator_id) VALUES(?,?)",
@@ -63,7 +64,10 @@ typedef struct {
 	cached_stmt cache[STMT_CACHE];
 } sq_store;
 
-static sq_store *SQ(oe_store *s) { return (sq_store *)s; }
+static sq_store *SQ(oe_store *s)
+{
+	return (sq_store *)s;
+}
 
 static int sq_err(sq_store *q)
 {
@@ -196,17 +200,32 @@ static void sq_close(oe_store *s)
 	free(q);
 }
 
-static int sq_begin(oe_store *s) { return run(SQ(s), "BEGIN IMMEDIATE"); }
-static int sq_begin_read(oe_store *s) { return run(SQ(s), "BEGIN DEFERRED"); }
-static int sq_commit(oe_store *s) { return run(SQ(s), "COMMIT"); }
+static int sq_begin(oe_store *s)
+{
+	return run(SQ(s), "BEGIN IMMEDIATE");
+}
+static int sq_begin_read(oe_store *s)
+{
+	return run(SQ(s), "BEGIN DEFERRED");
+}
+static int sq_commit(oe_store *s)
+{
+	return run(SQ(s), "COMMIT");
+}
 static void sq_rollback(oe_store *s)
 {
 	if (!sqlite3_get_autocommit(SQ(s)->db))
 		exec(SQ(s), "ROLLBACK");
 }
 
-static int sq_savepoint(oe_store *s) { return exec(SQ(s), "SAVEPOINT unit"); }
-static int sq_release(oe_store *s) { return exec(SQ(s), "RELEASE unit"); }
+static int sq_savepoint(oe_store *s)
+{
+	return exec(SQ(s), "SAVEPOINT unit");
+}
+static int sq_release(oe_store *s)
+{
+	return exec(SQ(s), "RELEASE unit");
+}
 static void sq_rollback_to(oe_store *s)
 {
 	exec(SQ(s), "ROLLBACK TO unit");
@@ -270,8 +289,9 @@ static void fill_org(sqlite3_stmt *st, oe_arena *a, oe_org *o)
 
 static int sq_org_get(oe_store *s, int64_t id, const char *name, oe_arena *a, oe_org *out)
 {
-	sqlite3_stmt *st = prep(SQ(s), name ? "SELECT id,stix_id,name,country FROM orgs WHERE name=?"
-					    : "SELECT id,stix_id,name,country FROM orgs WHERE id=?");
+	sqlite3_stmt *st =
+	    prep(SQ(s), name ? "SELECT id,stix_id,name,country FROM orgs WHERE name=?"
+			     : "SELECT id,stix_id,name,country FROM orgs WHERE id=?");
 	if (!st)
 		return OE_EIO;
 	if (name)
@@ -361,8 +381,9 @@ static int sq_key_create(oe_store *s, const char *key_id, const uint8_t hash[32]
 
 static int sq_key_get(oe_store *s, const char *key_id, oe_apikey *out)
 {
-	sqlite3_stmt *st = prep(SQ(s), "SELECT id,org_id,ifnull(user_id,0),role,hash,revoked IS NOT "
-				       "NULL FROM api_keys WHERE key_id=?");
+	sqlite3_stmt *st =
+	    prep(SQ(s), "SELECT id,org_id,ifnull(user_id,0),role,hash,revoked IS NOT "
+			"NULL FROM api_keys WHERE key_id=?");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
@@ -428,8 +449,14 @@ static int add_tags(sq_store *q, int64_t id, char *const *tags, size_t n, bool *
 	return 0;
 }
 
-static oe_time tmin(oe_time a, oe_time b) { return !a ? b : !b ? a : a < b ? a : b; }
-static oe_time tmax(oe_time a, oe_time b) { return a > b ? a : b; }
+static oe_time tmin(oe_time a, oe_time b)
+{
+	return !a ? b : !b ? a : a < b ? a : b;
+}
+static oe_time tmax(oe_time a, oe_time b)
+{
+	return a > b ? a : b;
+}
 
 static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int def_tlp,
 			       int def_confidence, oe_time now, int64_t *id,
@@ -708,8 +735,9 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.uuid=?3");
 	}
 	if (f->tag)
-		len += snprintf(sql + len, sizeof(sql) - (size_t)len,
-				" AND i.id IN (SELECT indicator_id FROM indicator_tags WHERE tag=?4)");
+		len +=
+		    snprintf(sql + len, sizeof(sql) - (size_t)len,
+			     " AND i.id IN (SELECT indicator_id FROM indicator_tags WHERE tag=?4)");
 	if (f->since)
 		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.modified>=?5");
 	if (f->max_tlp >= 0)
@@ -798,12 +826,13 @@ static int sq_indicator_revoke(oe_store *s, int64_t id, oe_time now)
 }
 
 static int sq_event_create(oe_store *s, const char *uuid, int64_t org_id, const char *title,
-			   int tlp, char *const *tags, size_t ntags, const char *ext_id, oe_time now,
-			   int64_t *id)
+			   int tlp, char *const *tags, size_t ntags, const char *ext_id,
+			   oe_time now, int64_t *id)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st = prep(q, "INSERT INTO events(uuid,org_id,title,tlp,ext_id,created,modified)"
-				   " VALUES(?,?,?,?,?,?,?)");
+	sqlite3_stmt *st =
+	    prep(q, "INSERT INTO events(uuid,org_id,title,tlp,ext_id,created,modified)"
+		    " VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -943,9 +972,10 @@ static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, 
 static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event_row **out,
 			size_t *n)
 {
-	sqlite3_stmt *st = prep(SQ(s), "SELECT " EV_COLS " FROM event_indicators x JOIN events e ON "
-				       "e.id=x.event_id JOIN orgs o ON o.id=e.org_id WHERE "
-				       "x.indicator_id=? ORDER BY e.id LIMIT 1000");
+	sqlite3_stmt *st =
+	    prep(SQ(s), "SELECT " EV_COLS " FROM event_indicators x JOIN events e ON "
+			"e.id=x.event_id JOIN orgs o ON o.id=e.org_id WHERE "
+			"x.indicator_id=? ORDER BY e.id LIMIT 1000");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, indicator_id);
@@ -1162,7 +1192,8 @@ static int migrate(sq_store *q, char *err, size_t errcap)
 		if (exec(q, "BEGIN IMMEDIATE") ||
 		    sqlite3_exec(q->db, oe_migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
 		    exec(q, pragma) || exec(q, "COMMIT")) {
-			snprintf(err, errcap, "migration %d failed: %s", v + 1, sqlite3_errmsg(q->db));
+			snprintf(err, errcap, "migration %d failed: %s", v + 1,
+				 sqlite3_errmsg(q->db));
 			exec(q, "ROLLBACK");
 			return OE_EIO;
 		}

@@ -35,7 +35,7 @@ typedef struct {
 	int64_t id;
 	int64_t org_id;
 	int64_t user_id; /* 0 when the key is not a user's */
-	int role;        /* oe_role */
+	int role;	 /* oe_role */
 	uint8_t hash[32];
 	bool revoked;
 } oe_apikey;
@@ -43,8 +43,8 @@ typedef struct {
 /* One stored indicator with what correlates with it. */
 typedef struct {
 	oe_indicator_view v;
-	int64_t org_id;      /* origin organisation */
-	int64_t n_orgs;      /* organisations that know the value */
+	int64_t org_id; /* origin organisation */
+	int64_t n_orgs; /* organisations that know the value */
 	int64_t n_events;
 	int64_t n_sightings; /* sum of counts */
 	/* Other organisations that asserted the value, with their TLP. */
@@ -52,17 +52,17 @@ typedef struct {
 	struct oe_assertion {
 		int64_t org_id;
 		int tlp;
-	} *others;
+	} * others;
 } oe_indicator_row;
 
 typedef struct {
-	int type;              /* OE_T_NONE: any */
-	const char *value;     /* canonical, or NULL */
-	const char *tag;       /* or NULL */
-	oe_time since;         /* modified >= since; 0: any */
-	int max_tlp;           /* -1: any */
+	int type;	   /* OE_T_NONE: any */
+	const char *value; /* canonical, or NULL */
+	const char *tag;   /* or NULL */
+	oe_time since;	   /* modified >= since; 0: any */
+	int max_tlp;	   /* -1: any */
 	bool include_revoked;
-	int64_t after_id;      /* keyset cursor: rows with id > after_id */
+	int64_t after_id; /* keyset cursor: rows with id > after_id */
 	size_t limit;
 } oe_indicator_filter;
 

@@ -42,9 +42,16 @@ static void parse_format(void **state)
 
 static void refuse(void **state)
 {
-	const char *bad[] = {"", "2026", "2026-13-01", "2023-02-29", "2026-11-22T25:00:00Z",
-			     "2026-11-22T00:00:00", "2026-11-22T00:00:00.Z", "2026-11-22x",
-			     "2026-11-22T00:00:00Zjunk", "20261122"};
+	const char *bad[] = {"",
+			     "2026",
+			     "2026-13-01",
+			     "2023-02-29",
+			     "2026-11-22T25:00:00Z",
+			     "2026-11-22T00:00:00",
+			     "2026-11-22T00:00:00.Z",
+			     "2026-11-22x",
+			     "2026-11-22T00:00:00Zjunk",
+			     "20261122"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		oe_time t;
 		if (oe_time_parse(bad[i], &t) != OE_EINVAL)

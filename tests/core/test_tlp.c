@@ -31,8 +31,8 @@ static void matrix(void **state)
 		for (int t = OE_TLP_CLEAR; t <= OE_TLP_RED; t++) {
 			bool got = oe_may_see(&rows[r].v, (oe_tlp)t, OWNER);
 			if (got != rows[r].see[t])
-				fail_msg("%s / tlp %s: got %d, want %d", rows[r].who, oe_tlp_name(t), got,
-					 rows[r].see[t]);
+				fail_msg("%s / tlp %s: got %d, want %d", rows[r].who,
+					 oe_tlp_name(t), got, rows[r].see[t]);
 		}
 	oe_viewer v = {OWNER, OE_ROLE_ADMIN};
 	assert_false(oe_may_see(&v, (oe_tlp)9, OWNER));
@@ -49,9 +49,11 @@ static void names(void **state)
 		assert_int_equal(oe_tlp_parse(oe_tlp_name(t)), t);
 		assert_int_equal(oe_tlp_from_marking_id(oe_tlp_marking_id(t)), t);
 	}
-	assert_int_equal(oe_tlp_from_marking_id("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"),
-			 OE_TLP_CLEAR);
-	assert_int_equal(oe_tlp_from_marking_id("marking-definition--00000000-0000-4000-8000-000000000000"), -1);
+	assert_int_equal(
+	    oe_tlp_from_marking_id("marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9"),
+	    OE_TLP_CLEAR);
+	assert_int_equal(
+	    oe_tlp_from_marking_id("marking-definition--00000000-0000-4000-8000-000000000000"), -1);
 	assert_int_equal(oe_role_parse("peer"), OE_ROLE_PEER);
 	assert_int_equal(oe_role_parse("public"), -1);
 	assert_int_equal(oe_role_parse("root"), -1);

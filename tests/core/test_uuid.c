@@ -19,8 +19,8 @@ static void v5_vectors(void **state)
 	oe_uuid_format(&u, s);
 	assert_string_equal(s, "886313e1-3b8a-5372-9b90-0c9aee199e5d");
 	/* A name long enough to cross SHA-1's 64-byte block boundary. */
-	oe_uuid_v5(&dns, "a-very-long-name-that-crosses-the-sixty-four-byte-boundary.example.org", 70,
-		   &u);
+	oe_uuid_v5(&dns, "a-very-long-name-that-crosses-the-sixty-four-byte-boundary.example.org",
+		   70, &u);
 	oe_uuid_format(&u, s);
 	assert_string_equal(s, "c1991771-ef1b-58c0-b24c-466bc2c1dd57");
 }

@@ -113,6 +113,27 @@ def main(t):
         t.ok("[server]" in out and "# default 2, from 1 to 256" in out and "default_region = ID" in out,
              "config prints every key with default and bounds")
 
+        # HTTPS with a certificate and key (GnuTLS inside libmicrohttpd).
+        cert, key = os.path.join(n.tmp, "cert.pem"), os.path.join(n.tmp, "key.pem")
+        p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                            "-out", cert, "-days", "2", "-subj", "/CN=localhost"], capture_output=True, text=True)
+        if p.returncode != 0:
+            t.skip("HTTPS", "openssl cannot make a certificate")
+        else:
+            n.start("--tls-cert", cert, "--tls-key", key)
+            t.ok(n.url.startswith("https://"), "serves HTTPS with a certificate", n.url)
+            c = subprocess.run(["curl", "-sk", n.url + "/healthz"], capture_output=True, text=True)
+            t.eq(c.stdout.strip(), '{"status":"ok"}', "healthz over TLS")
+            c = subprocess.run(["curl", "-s", "--cacert", cert, n.url.replace("127.0.0.1", "localhost") + "/healthz"],
+                               capture_output=True, text=True)
+            t.eq(c.stdout.strip(), '{"status":"ok"}', "certificate verifies for its name")
+            c = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                                n.url.replace("https://", "http://") + "/healthz"], capture_output=True, text=True)
+            t.ok(c.stdout != "200", "plain HTTP is not answered on the TLS port", c.stdout)
+            t.eq(n.stop(signal.SIGTERM), 0, "TLS server stops cleanly")
+        p = subprocess.run([BIN, "serve", "--data", n.dir, "--tls-cert", cert], capture_output=True, text=True, timeout=30)
+        t.ok(p.returncode == 1 and "tls_key" in p.stderr, "a certificate without a key is refused", p.stderr)
+
         # A database from a newer oureyes is refused, not damaged.
         subprocess.run(["sqlite3", os.path.join(n.dir, "oureyes.db"), "PRAGMA user_version=999"], check=True)
         p = subprocess.run([BIN, "serve", "--data", n.dir, "--listen", "127.0.0.1:0"],

@@ -104,28 +104,34 @@ static void upsert_rules(void **state)
 	int64_t id, id2;
 	oe_upsert_outcome o;
 	oe_ioc c = ioc(OE_T_DOMAIN, "evil.example");
-	assert_int_equal(s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_AMBER, 50, 1000, &id, &o), 0);
+	assert_int_equal(s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_AMBER, 50, 1000, &id, &o),
+			 0);
 	assert_int_equal(o, OE_UPSERT_CREATED);
 	/* Same value, same org, nothing new: unchanged. */
 	c.first_seen = 1000;
-	assert_int_equal(s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_AMBER, 50, 2000, &id2, &o), 0);
+	assert_int_equal(s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_AMBER, 50, 2000, &id2, &o),
+			 0);
 	assert_int_equal(id2, id);
 	assert_int_equal(o, OE_UPSERT_UNCHANGED);
 	/* The origin raises confidence: updated. */
 	c.confidence = 90;
-	assert_int_equal(s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_AMBER, 50, 3000, &id2, &o), 0);
+	assert_int_equal(s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_AMBER, 50, 3000, &id2, &o),
+			 0);
 	assert_int_equal(o, OE_UPSERT_UPDATED);
 	/* Another org asserts it: a link, same indicator. */
 	oe_ioc d = ioc(OE_T_DOMAIN, "evil.example");
 	d.tlp = OE_TLP_GREEN;
-	assert_int_equal(s->ops->indicator_upsert(s, &d, f->org2, OE_TLP_AMBER, 50, 4000, &id2, &o), 0);
+	assert_int_equal(s->ops->indicator_upsert(s, &d, f->org2, OE_TLP_AMBER, 50, 4000, &id2, &o),
+			 0);
 	assert_int_equal(id2, id);
 	assert_int_equal(o, OE_UPSERT_UPDATED);
-	assert_int_equal(s->ops->indicator_upsert(s, &d, f->org2, OE_TLP_AMBER, 50, 5000, &id2, &o), 0);
+	assert_int_equal(s->ops->indicator_upsert(s, &d, f->org2, OE_TLP_AMBER, 50, 5000, &id2, &o),
+			 0);
 	assert_int_equal(o, OE_UPSERT_UNCHANGED);
 	/* Same text, other type: a different indicator. */
 	oe_ioc e = ioc(OE_T_URL, "evil.example");
-	assert_int_equal(s->ops->indicator_upsert(s, &e, f->org1, OE_TLP_AMBER, 50, 6000, &id2, &o), 0);
+	assert_int_equal(s->ops->indicator_upsert(s, &e, f->org1, OE_TLP_AMBER, 50, 6000, &id2, &o),
+			 0);
 	assert_int_not_equal(id2, id);
 
 	oe_arena a = OE_ARENA_INIT;
@@ -165,8 +171,9 @@ static void list_keyset(void **state)
 			c.tags = tags;
 			c.ntags = 1;
 		}
-		assert_int_equal(s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_GREEN, 50, 1000 + i,
-							  &id, &o), 0);
+		assert_int_equal(
+		    s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_GREEN, 50, 1000 + i, &id, &o),
+		    0);
 	}
 	assert_int_equal(s->ops->commit(s), 0);
 	oe_indicator_filter flt = {0};
@@ -208,10 +215,12 @@ static void events_sightings_keys_audit(void **state)
 	int64_t ind, ev, sid;
 	oe_upsert_outcome o;
 	oe_ioc c = ioc(OE_T_PHONE, "+6281234567890");
-	assert_int_equal(s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_GREEN, 50, 1, &ind, &o), 0);
+	assert_int_equal(s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_GREEN, 50, 1, &ind, &o),
+			 0);
 	char *tags[] = {"scam"};
 	assert_int_equal(s->ops->event_create(s, "e-1", f->org1, "Scam", OE_TLP_GREEN, tags, 1,
-					      "ext-1", 10, &ev), 0);
+					      "ext-1", 10, &ev),
+			 0);
 	assert_int_equal(s->ops->event_link(s, ev, ind), 0);
 	assert_int_equal(s->ops->event_link(s, ev, ind), 0); /* idempotent */
 	int64_t found;
@@ -233,9 +242,11 @@ static void events_sightings_keys_audit(void **state)
 	assert_string_equal(e.org_name, "One");
 
 	uint8_t h[32] = {1, 2, 3};
-	assert_int_equal(s->ops->key_create(s, "0123456789abcdef", h, f->org1, 0, OE_ROLE_READER, NULL), 0);
-	assert_int_equal(s->ops->key_create(s, "0123456789abcdef", h, f->org1, 0, OE_ROLE_READER, NULL),
-			 OE_EEXIST);
+	assert_int_equal(
+	    s->ops->key_create(s, "0123456789abcdef", h, f->org1, 0, OE_ROLE_READER, NULL), 0);
+	assert_int_equal(
+	    s->ops->key_create(s, "0123456789abcdef", h, f->org1, 0, OE_ROLE_READER, NULL),
+	    OE_EEXIST);
 	oe_apikey k;
 	assert_int_equal(s->ops->key_get(s, "0123456789abcdef", &k), 0);
 	assert_memory_equal(k.hash, h, 32);
