@@ -4,8 +4,11 @@
  * The pattern parser is a recursive descent over a cursor that accepts only
  * the OR-of-equalities subset a node can store; everything else in the STIX
  * patterning grammar is recognised far enough to name it in the refusal.
- * The bundle walker indexes objects by id once, turns reports into events,
- * then takes the loose indicators and observations in document order. */
+ * The bundle walker never holds the whole document as a tree: a scanner
+ * notes where each object lies (and its type, id and modified), the ids
+ * are indexed, then each object is parsed alone when it is needed and
+ * freed at once. Reports become events first, then the loose indicators
+ * and observations are taken in document order. */
 #include "stix.h"
 
 #include <stdarg.h>
@@ -14,6 +17,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
+#include "arena.h"
 #include "json.h"
 #include "uuid.h"
 
@@ -514,19 +520,302 @@ int oe_stix_pattern_format(oe_itype t, const char *value, char *out, size_t cap)
 	return 0;
 }
 
+/* ---- the document scanner ----
+ *
+ * A bundle may hold a million objects. One jansson tree of all of it costs
+ * several times the document in memory and most of the time in malloc, so
+ * the document is never parsed whole: a cursor walks the top-level object
+ * (its structure, its keys and the nesting depth), hands each member other
+ * than "objects" to jansson alone, and for each element of "objects" notes
+ * only its byte range and the three members needed before any object is
+ * read: type, id and modified. The walker then parses one element at a time
+ * with jansson, which checks everything the scanner skipped (strings,
+ * numbers, UTF-8, duplicate keys), and frees it before the next. */
+
+typedef struct {
+	const char *buf, *p, *end;
+	oe_arena *arena; /* texts that had to be decoded */
+	char *err;
+	size_t errcap;
+} scanner;
+
+/* Flags for every element json_loadb reads: the document's rules. */
+#define LOAD_FLAGS (JSON_REJECT_DUPLICATES | JSON_DECODE_ANY)
+
+/* Nesting of the top-level object, of "objects" and of one element: the
+ * scanner's own levels, counted against OE_JSON_MAX_DEPTH like any other. */
+#define DEPTH_TOP     1
+#define DEPTH_OBJECTS 2
+#define DEPTH_ELEMENT 3
+_Static_assert(OE_JSON_MAX_DEPTH >= DEPTH_ELEMENT, "the scanner's own levels must fit");
+
+/* Line and column of byte off as jansson counts them: lines from 1,
+ * columns in characters from 1. Only called for an error message. */
+static void line_col(const char *buf, size_t off, size_t *line, size_t *col)
+{
+	size_t l = 1, c = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+static int serr(scanner *sc, const char *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* "invalid JSON at line L, column C: <why>" for the byte at. */
+static int serr(scanner *sc, const char *at, const char *fmt, ...)
+{
+	char msg[160];
+	size_t line, col;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	line_col(sc->buf, (size_t)(at - sc->buf), &line, &col);
+	snprintf(sc->err, sc->errcap, "invalid JSON at line %zu, column %zu: %s", line, col, msg);
+	return OE_EINVAL;
+}
+
+static int too_deep(scanner *sc, const char *at)
+{
+	size_t line, col;
+	line_col(sc->buf, (size_t)(at - sc->buf), &line, &col);
+	snprintf(sc->err, sc->errcap, "JSON nested deeper than %d levels (at line %zu, column %zu)",
+		 OE_JSON_MAX_DEPTH, line, col);
+	return OE_ETOOBIG;
+}
+
+/* jansson's error for the bytes it was given from at on, placed in the
+ * whole document. */
+static int jerr(scanner *sc, const char *at, const json_error_t *je)
+{
+	if (json_error_code(je) == json_error_out_of_memory) {
+		snprintf(sc->err, sc->errcap, "out of memory");
+		return OE_ENOMEM;
+	}
+	size_t line, col;
+	line_col(sc->buf, (size_t)(at - sc->buf), &line, &col);
+	if (je->line > 1) {
+		line += (size_t)je->line - 1;
+		col = je->column > 0 ? (size_t)je->column : 1;
+	} else if (je->column > 0) {
+		col += (size_t)je->column - 1;
+	}
+	/* jansson says "unable to decode byte 0xff" for bad UTF-8. */
+	snprintf(sc->err, sc->errcap, "invalid JSON at line %zu, column %zu: %s%s", line, col,
+		 strstr(je->text, "decode byte") ? "not valid UTF-8: " : "", je->text);
+	return OE_EINVAL;
+}
+
+/* The byte at the cursor (or the end) is not what the grammar wants. */
+static int unexpected(scanner *sc, const char *wanted)
+{
+	if (sc->p >= sc->end)
+		return serr(sc, sc->p, "unexpected end of input, expected %s", wanted);
+	unsigned char c = (unsigned char)*sc->p;
+	if (c >= 0x20 && c < 0x7f)
+		return serr(sc, sc->p, "unexpected '%c', expected %s", c, wanted);
+	return serr(sc, sc->p, "unexpected byte 0x%02x, expected %s", c, wanted);
+}
+
+static void skip_ws(scanner *sc)
+{
+	while (sc->p < sc->end &&
+	       (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\r' || *sc->p == '\t'))
+		sc->p++;
+}
+
+/* Is the cursor on c (after white space)? Consumes it when it is. */
+static bool take(scanner *sc, char c)
+{
+	skip_ws(sc);
+	if (sc->p < sc->end && *sc->p == c) {
+		sc->p++;
+		return true;
+	}
+	return false;
+}
+
+/* Past the string whose opening quote is at the cursor. Its content is
+ * checked by whoever reads it: jansson, or string_text. */
+static int skip_string(scanner *sc)
+{
+	const char *open = sc->p, *q = sc->p + 1;
+	for (;;) {
+		const char *e = memchr(q, '"', (size_t)(sc->end - q));
+		if (!e)
+			return serr(sc, sc->end, "unexpected end of input in a string");
+		/* Escaped when an odd number of backslashes stand before it. */
+		const char *b = e;
+		while (b > open + 1 && b[-1] == '\\')
+			b--;
+		if (((e - b) & 1) == 0) {
+			sc->p = e + 1;
+			return 0;
+		}
+		q = e + 1;
+	}
+}
+
+/* Bytes that end a number or literal. */
+static bool ends_scalar(char c)
+{
+	return c == ',' || c == ']' || c == '}' || c == ':' || c == '"' || c == '[' || c == '{' ||
+	       c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* Bytes that matter inside a skipped container. */
+static const bool structural[256] = {['"'] = true, ['['] = true, [']'] = true,
+				     ['{'] = true, ['}'] = true};
+
+/* Past the value at the cursor, which sits inside depth containers. Only
+ * its extent and its nesting are checked here: its bytes go to jansson. */
+static int skip_value(scanner *sc, int depth)
+{
+	const char *start = sc->p;
+	if (sc->p >= sc->end)
+		return unexpected(sc, "a value");
+	if (*sc->p == '"')
+		return skip_string(sc);
+	if (*sc->p != '{' && *sc->p != '[') {
+		while (sc->p < sc->end && !ends_scalar(*sc->p))
+			sc->p++;
+		return sc->p == start ? unexpected(sc, "a value") : 0;
+	}
+	int d = depth;
+	while (sc->p < sc->end) {
+		char c = *sc->p;
+		if (!structural[(unsigned char)c]) {
+			sc->p++;
+			continue;
+		}
+		if (c == '"') {
+			int rc = skip_string(sc);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (c == '{' || c == '[') {
+			if (++d > OE_JSON_MAX_DEPTH)
+				return too_deep(sc, sc->p);
+		} else if (--d == depth) {
+			sc->p++;
+			return 0;
+		}
+		sc->p++;
+	}
+	return serr(sc, sc->end, "unexpected end of input: the %s opened at byte %zu is not closed",
+		    *start == '{' ? "object" : "array", (size_t)(start - sc->buf));
+}
+
+/* The text of the string token [tok, tok + n) (quotes included). Printable
+ * ASCII without escapes is used where it lies; anything else goes through
+ * jansson, which decodes and checks it exactly as it checks the elements,
+ * and the text is copied into the arena (NUL-terminated). */
+static int string_text(scanner *sc, const char *tok, size_t n, const char **out, size_t *len)
+{
+	const char *s = tok + 1;
+	size_t k = n - 2, i = 0;
+	while (i < k && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f && s[i] != '\\')
+		i++;
+	if (i == k) {
+		*out = s;
+		*len = k;
+		return 0;
+	}
+	json_error_t je;
+	json_t *j = json_loadb(tok, n, JSON_DECODE_ANY, &je);
+	if (!j)
+		return jerr(sc, tok, &je);
+	*len = json_string_length(j);
+	*out = oe_arena_strndup(sc->arena, json_string_value(j), *len);
+	json_decref(j);
+	if (!*out) {
+		snprintf(sc->err, sc->errcap, "out of memory");
+		return OE_ENOMEM;
+	}
+	return 0;
+}
+
 /* ---- bundle walker ---- */
 
 /* What became of an indicator or observed-data already looked at. */
 enum { ST_IMPORTED = 1, ST_REFUSED = 2, ST_SKIPPED = 3 };
 
+/* An element's STIX type, as far as the walker cares. K_NONE: not an
+ * object, or no string "type". */
+enum { K_NONE, K_INDICATOR, K_OBSERVED, K_REPORT, K_MARKING, K_OTHER };
+
+enum {
+	F_CHECKED = 1,	/* jansson has read it: it is valid JSON */
+	F_NEWEST = 2,	/* the version of its id that counts */
+	F_IN_REPORT = 4, /* a member of some report */
+	F_SCO_USED = 8,	/* named by some observed-data */
+};
+
+/* Values one SCO can give: its hashes or value properties. */
+#define SCO_VALUES_MAX 8
+
+typedef struct {
+	oe_itype t;
+	const char *v;
+	size_t len;
+} sco_val;
+
+/* What the walker takes from an object that others point to (an SCO named
+ * by observed-data, an identity named by a report). Read once, on first
+ * use, and kept in the arena: an object named many times is parsed once. */
+typedef struct {
+	const char *id, *type, *name; /* id, name may be NULL */
+	int tlp;		      /* its own markings, or -1 */
+	size_t n;
+	sco_val v[SCO_VALUES_MAX];
+} ref_info;
+
+/* Kept (in the arena) for the few elements that reports or observed-data
+ * point to. */
+typedef struct {
+	ref_info *ref;	      /* read when first pointed to */
+	uint32_t report;      /* the last report that named it, so a member counts once */
+	uint8_t state;	      /* ST_* once processed as a report member */
+	size_t first, count; /* the indicators it gave then, copied for later reports */
+} memo;
+
+/* One element of "objects" as the scanner saw it. id points into the
+ * document or into the walker's arena; it is NULL when the element has no
+ * string "id". */
+typedef struct {
+	size_t off, len; /* its bytes in the document */
+	const char *id;
+	oe_time modified; /* 0 when absent or not a timestamp */
+	memo *memo;	  /* NULL until something points to it */
+	uint32_t idlen;
+	uint8_t kind, flags;
+} elem;
+
 typedef struct {
 	const oe_canon_opts *o;
 	oe_import_set *out;
-	json_t *index;	 /* id -> the object (its newest version) */
-	json_t *tlps;	 /* marking-definition id in this bundle -> level */
-	json_t *state;	 /* id -> ST_* */
-	json_t *in_rep;	 /* ids named by some report */
-	json_t *sco_use; /* ids named by some observed-data */
+	scanner sc;
+	elem *el; /* the elements, in document order */
+	size_t nel, capel;
+	bool too_many; /* more than OE_STIX_MAX_OBJECTS elements were seen */
+	elem spare;    /* where the elements past the limit are scanned */
+	/* id -> 1 + index in el of its newest version, open addressing over
+	 * a keyed hash: ids come from outside. */
+	uint32_t *slots;
+	size_t mask;
+	unsigned char key[crypto_shorthash_KEYBYTES];
+	json_t *tlps; /* marking-definition id in this bundle -> level */
+	uint32_t nreports;
+	oe_arena arena; /* decoded ids, memos, ref_infos */
 	char *err;
 	size_t errcap;
 } walker;
@@ -542,6 +831,12 @@ typedef struct {
 	bool revoked;
 	char cut[OE_TEXT_MAX + 1]; /* a description cut to the limit */
 } meta;
+
+static int oom(walker *w)
+{
+	snprintf(w->err, w->errcap, "out of memory");
+	return OE_ENOMEM;
+}
 
 /* Is id "<type>--<uuid>"? */
 static bool stix_id_ok(const char *id, const char *type)
@@ -623,7 +918,7 @@ static const char *read_meta(const walker *w, const json_t *obj, const char *typ
 	json_t *l;
 	json_array_foreach (json_object_get(obj, "labels"), i, l) {
 		const char *s = json_string_value(l);
-		if (!s || !*s || strlen(s) > OE_TAG_LEN_MAX || m->ntags >= OE_TAGS_MAX)
+		if (!s || !*s || json_string_length(l) > OE_TAG_LEN_MAX || m->ntags >= OE_TAGS_MAX)
 			continue;
 		bool dup = false;
 		for (size_t k = 0; k < m->ntags; k++)
@@ -651,6 +946,17 @@ static const char *read_meta(const walker *w, const json_t *obj, const char *typ
 	return NULL;
 }
 
+static int add_ioc(walker *w, const oe_ioc *c)
+{
+	int rc = oe_import_add_ioc(w->out, c);
+	if (rc == OE_ETOOBIG)
+		snprintf(w->err, w->errcap, "more than %d indicators in one import",
+			 OE_IMPORT_MAX_OBJECTS);
+	else if (rc)
+		snprintf(w->err, w->errcap, "out of memory");
+	return rc;
+}
+
 static int add_one(walker *w, const meta *m, oe_itype t, const char *value, int tlp)
 {
 	oe_ioc c = {
@@ -668,13 +974,7 @@ static int add_one(walker *w, const meta *m, oe_itype t, const char *value, int 
 	    .modified = m->modified,
 	    .revoked = m->revoked,
 	};
-	int rc = oe_import_add_ioc(w->out, &c);
-	if (rc == OE_ETOOBIG)
-		snprintf(w->err, w->errcap, "more than %d indicators in one import",
-			 OE_IMPORT_MAX_OBJECTS);
-	else if (rc)
-		snprintf(w->err, w->errcap, "out of memory");
-	return rc;
+	return add_ioc(w, &c);
 }
 
 /* An indicator object. Returns ST_* (>0) or a fatal OE_E*. */
@@ -685,8 +985,8 @@ static int do_indicator(walker *w, const json_t *obj, const char *ref)
 		w->out->skipped++;
 		return ST_SKIPPED;
 	}
-	const char *pat = oe_json_str(obj, "pattern");
-	if (!pat) {
+	json_t *pv = json_object_get(obj, "pattern");
+	if (!json_is_string(pv)) {
 		oe_import_error_add(w->out, ref, "indicator has no pattern");
 		return ST_REFUSED;
 	}
@@ -698,12 +998,10 @@ static int do_indicator(walker *w, const json_t *obj, const char *ref)
 	}
 	oe_stix_terms terms = {0};
 	char pwhy[256];
-	int rc = oe_stix_pattern_parse(pat, json_string_length(json_object_get(obj, "pattern")),
-				       w->o, &terms, pwhy, sizeof(pwhy));
-	if (rc == OE_ENOMEM) {
-		snprintf(w->err, w->errcap, "out of memory");
-		return rc;
-	}
+	int rc = oe_stix_pattern_parse(json_string_value(pv), json_string_length(pv), w->o, &terms,
+				       pwhy, sizeof(pwhy));
+	if (rc == OE_ENOMEM)
+		return oom(w);
 	if (rc) {
 		oe_import_error_add(w->out, ref, "pattern: %s", pwhy);
 		return ST_REFUSED;
@@ -714,63 +1012,55 @@ static int do_indicator(walker *w, const json_t *obj, const char *ref)
 	return rc ? rc : ST_IMPORTED;
 }
 
-/* The values of one SCO that we store, added with m's metadata. Returns 0
- * or a fatal OE_E*. */
-static int do_sco(walker *w, const json_t *sco, const char *ref, const meta *m, int tlp)
+/* What one SCO gives (strings into sco). False when it is not one. */
+static bool sco_read(const walker *w, const json_t *sco, ref_info *s)
 {
-	const char *type = oe_json_str(sco, "type");
-	if (!type || !json_is_object(sco)) {
-		oe_import_error_add(w->out, ref, "not a STIX cyber-observable (no type)");
-		return 0;
-	}
-	int t2 = tlp_of(w, sco);
-	if (t2 > tlp)
-		tlp = t2;
-	struct {
-		oe_itype t;
-		const char *v;
-		size_t len;
-	} vals[8];
-	size_t n = 0;
-	if (strcmp(type, "file") == 0) {
+	memset(s, 0, sizeof(*s));
+	s->type = oe_json_str(sco, "type");
+	if (!s->type || !json_is_object(sco))
+		return false;
+	s->id = oe_json_str(sco, "id");
+	s->name = oe_json_str(sco, "name");
+	s->tlp = tlp_of(w, sco);
+	if (strcmp(s->type, "file") == 0) {
 		const char *k;
 		json_t *h;
 		json_object_foreach (json_object_get(sco, "hashes"), k, h) {
 			oe_itype t = hash_type(k);
-			if (t != OE_T_NONE && json_is_string(h) && n < OE_ARRAY_SIZE(vals)) {
-				vals[n].t = t;
-				vals[n].v = json_string_value(h);
-				vals[n].len = json_string_length(h);
-				n++;
-			}
+			if (t != OE_T_NONE && json_is_string(h) && s->n < SCO_VALUES_MAX)
+				s->v[s->n++] = (sco_val){t, json_string_value(h), json_string_length(h)};
 		}
-	} else {
-		for (size_t i = 0; i < OE_ARRAY_SIZE(paths); i++) {
-			if (strcmp(type, paths[i].obj) != 0 || strchr(paths[i].prop, '.'))
-				continue;
-			json_t *v = json_object_get(sco, paths[i].prop);
-			if (json_is_string(v) && n < OE_ARRAY_SIZE(vals)) {
-				vals[n].t = paths[i].type;
-				vals[n].v = json_string_value(v);
-				vals[n].len = json_string_length(v);
-				n++;
-			}
-		}
+		return true;
 	}
-	if (n == 0) {
+	for (size_t i = 0; i < OE_ARRAY_SIZE(paths); i++) {
+		if (strcmp(s->type, paths[i].obj) != 0 || strchr(paths[i].prop, '.'))
+			continue;
+		json_t *v = json_object_get(sco, paths[i].prop);
+		if (json_is_string(v) && s->n < SCO_VALUES_MAX)
+			s->v[s->n++] = (sco_val){paths[i].type, json_string_value(v),
+						 json_string_length(v)};
+	}
+	return true;
+}
+
+/* The values of one SCO that we store, added with m's metadata. Returns 0
+ * or a fatal OE_E*. */
+static int sco_add(walker *w, const ref_info *s, const char *ref, const meta *m, int tlp)
+{
+	if (s->tlp > tlp)
+		tlp = s->tlp;
+	if (s->n == 0) {
 		w->out->skipped++;
 		return 0;
 	}
-	const char *sref = oe_json_str(sco, "id");
-	if (!sref)
-		sref = ref;
-	for (size_t i = 0; i < n; i++) {
+	const char *sref = s->id ? s->id : ref;
+	for (size_t i = 0; i < s->n; i++) {
 		char canon[OE_VALUE_MAX + 1];
 		const char *why = NULL;
 		oe_itype got;
-		if (canon_value(vals[i].t, vals[i].v, vals[i].len, w->o, &got, canon, sizeof(canon),
-				&why)) {
-			oe_import_error_add(w->out, sref, "%s: %s", type,
+		if (canon_value(s->v[i].t, s->v[i].v, s->v[i].len, w->o, &got, canon,
+				sizeof(canon), &why)) {
+			oe_import_error_add(w->out, sref, "%s: %s", s->type,
 					    why ? why : "invalid value");
 			continue;
 		}
@@ -778,6 +1068,116 @@ static int do_sco(walker *w, const json_t *sco, const char *ref, const meta *m, 
 		if (rc)
 			return rc;
 	}
+	return 0;
+}
+
+/* An SCO embedded in observed-data (STIX 2.0 "objects"). */
+static int do_sco(walker *w, const json_t *sco, const char *ref, const meta *m, int tlp)
+{
+	ref_info s;
+	if (!sco_read(w, sco, &s)) {
+		oe_import_error_add(w->out, ref, "not a STIX cyber-observable (no type)");
+		return 0;
+	}
+	return sco_add(w, &s, ref, m, tlp);
+}
+
+/* Parse element e alone. On success *out owns a new reference. */
+static int load_elem(walker *w, elem *e, json_t **out)
+{
+	json_error_t je;
+	*out = json_loadb(w->sc.buf + e->off, e->len, LOAD_FLAGS, &je);
+	if (!*out)
+		return jerr(&w->sc, w->sc.buf + e->off, &je);
+	e->flags |= F_CHECKED;
+	return 0;
+}
+
+/* An element nothing is taken from must still be valid JSON. */
+static int check_elem(walker *w, elem *e)
+{
+	json_t *obj;
+	if (e->flags & F_CHECKED)
+		return 0;
+	int rc = load_elem(w, e, &obj);
+	json_decref(obj);
+	return rc;
+}
+
+/* The slot of id: the one holding it, or the empty one where it goes. */
+static size_t slot_of(const walker *w, const char *id, size_t n)
+{
+	uint64_t h;
+	crypto_shorthash((unsigned char *)&h, (const unsigned char *)id, n, w->key);
+	size_t s = (size_t)h & w->mask;
+	while (w->slots[s]) {
+		const elem *e = &w->el[w->slots[s] - 1];
+		if (e->idlen == n && memcmp(e->id, id, n) == 0)
+			return s;
+		s = (s + 1) & w->mask;
+	}
+	return s;
+}
+
+/* The newest version of the object with this id in the document, or NULL. */
+static elem *find(walker *w, const char *id, size_t n)
+{
+	if (!id || !w->slots)
+		return NULL;
+	size_t s = slot_of(w, id, n);
+	return w->slots[s] ? &w->el[w->slots[s] - 1] : NULL;
+}
+
+static memo *memo_of(walker *w, elem *e)
+{
+	if (!e->memo) {
+		e->memo = oe_arena_alloc(&w->arena, sizeof(memo));
+		if (e->memo)
+			memset(e->memo, 0, sizeof(memo));
+	}
+	return e->memo;
+}
+
+static const char *keep_str(walker *w, const char *s, size_t n, bool *bad)
+{
+	if (!s)
+		return NULL;
+	char *c = oe_arena_strndup(&w->arena, s, n);
+	if (!c)
+		*bad = true;
+	return c;
+}
+
+/* The ref_info of e, parsed on first use. */
+static int ref_info_of(walker *w, elem *e, const ref_info **out)
+{
+	memo *mm = memo_of(w, e);
+	if (!mm)
+		return oom(w);
+	if (!mm->ref) {
+		json_t *obj;
+		int rc = load_elem(w, e, &obj);
+		if (rc)
+			return rc;
+		ref_info s;
+		bool bad = false;
+		if (!sco_read(w, obj, &s))
+			s.type = "?"; /* cannot happen: indexed elements have a type */
+		ref_info *k = oe_arena_alloc(&w->arena, sizeof(*k));
+		if (k) {
+			*k = s;
+			k->id = keep_str(w, s.id, s.id ? strlen(s.id) : 0, &bad);
+			k->type = keep_str(w, s.type, s.type ? strlen(s.type) : 0, &bad);
+			k->name = keep_str(w, s.name, s.name ? strlen(s.name) : 0, &bad);
+			for (size_t i = 0; i < s.n; i++)
+				k->v[i].v = keep_str(w, s.v[i].v, s.v[i].len, &bad);
+		}
+		json_decref(obj);
+		if (!k || bad)
+			return oom(w);
+		mm->ref = k;
+	}
+	*out = mm->ref;
 	return 0;
 }
 
@@ -802,13 +1202,14 @@ static int do_observed(walker *w, const json_t *obj, const char *ref)
 		}
 		json_array_foreach (refs, i, r) {
 			const char *id = json_string_value(r);
-			json_t *sco = id ? json_object_get(w->index, id) : NULL;
-			if (!sco) {
+			elem *e = id ? find(w, id, json_string_length(r)) : NULL;
+			const ref_info *s;
+			if (!e) {
 				oe_import_error_add(w->out, id ? id : ref,
 						    "named by %s but not in the bundle", m.id);
 				continue;
 			}
-			if ((rc = do_sco(w, sco, id, &m, m.tlp)))
+			if ((rc = ref_info_of(w, e, &s)) || (rc = sco_add(w, s, id, &m, m.tlp)))
 				return rc;
 		}
 	} else if (json_is_object(embedded)) {
@@ -834,34 +1235,51 @@ static int do_observed(walker *w, const json_t *obj, const char *ref)
 	return ST_IMPORTED;
 }
 
-/* Process an indicator or observed-data once per event it belongs to;
- * refusals and skips are reported only the first time. */
-static int do_member(walker *w, const json_t *obj, const char *id)
+/* An indicator or observed-data element. Returns ST_* or a fatal OE_E*. */
+static int do_member(walker *w, elem *e)
 {
-	json_t *st = json_object_get(w->state, id);
-	if (st && json_integer_value(st) != ST_IMPORTED)
-		return 0;
-	const char *type = oe_json_str(obj, "type");
-	int rc =
-	    strcmp(type, "indicator") == 0 ? do_indicator(w, obj, id) : do_observed(w, obj, id);
-	if (rc < 0)
+	json_t *obj;
+	int rc = load_elem(w, e, &obj);
+	if (rc)
 		return rc;
-	if (json_object_set_new(w->state, id, json_integer(rc))) {
-		snprintf(w->err, w->errcap, "out of memory");
-		return OE_ENOMEM;
+	const char *id = oe_json_str(obj, "id");
+	rc = e->kind == K_INDICATOR ? do_indicator(w, obj, id) : do_observed(w, obj, id);
+	json_decref(obj);
+	return rc;
+}
+
+/* A member of the current report: processed the first time some report
+ * names it; each later report gets a copy of the indicators it gave then.
+ * Its refusals and skips are reported once. */
+static int report_member(walker *w, elem *e, memo *mm)
+{
+	if (!mm->state) {
+		size_t first = w->out->niocs;
+		int rc = do_member(w, e);
+		if (rc < 0)
+			return rc;
+		mm->state = (uint8_t)rc;
+		mm->first = first;
+		mm->count = w->out->niocs - first;
+		return 0;
+	}
+	if (mm->state != ST_IMPORTED)
+		return 0;
+	for (size_t i = 0; i < mm->count; i++) {
+		oe_ioc c = w->out->iocs[mm->first + i]; /* the array may move */
+		int rc = add_ioc(w, &c);
+		if (rc)
+			return rc;
 	}
 	return 0;
 }
 
-static bool is_member_type(const char *type)
-{
-	return type && (strcmp(type, "indicator") == 0 || strcmp(type, "observed-data") == 0);
-}
-
-static int do_report(walker *w, const json_t *rep, const char *ref)
+static int do_report(walker *w, const json_t *rep, size_t idx)
 {
 	const char *id = oe_json_str(rep, "id");
 	if (!stix_id_ok(id, "report")) {
+		char ref[32];
+		snprintf(ref, sizeof(ref), "objects[%zu]", idx);
 		oe_import_error_add(w->out, ref, "id is missing or not a STIX identifier");
 		return 0;
 	}
@@ -880,46 +1298,45 @@ static int do_report(walker *w, const json_t *rep, const char *ref)
 	json_t *l;
 	json_array_foreach (json_object_get(rep, "labels"), i, l) {
 		const char *s = json_string_value(l);
-		if (s && *s && strlen(s) <= OE_TAG_LEN_MAX && ev.ntags < OE_TAGS_MAX)
+		if (s && *s && json_string_length(l) <= OE_TAG_LEN_MAX && ev.ntags < OE_TAGS_MAX)
 			tags[ev.ntags++] = (char *)s;
 	}
 	ev.tags = tags;
-	const char *by = oe_json_str(rep, "created_by_ref");
-	json_t *ident = by ? json_object_get(w->index, by) : NULL;
-	ev.org = (char *)oe_json_str(ident, "name");
+	json_t *by = json_object_get(rep, "created_by_ref");
+	elem *ident = json_is_string(by)
+			  ? find(w, json_string_value(by), json_string_length(by))
+			  : NULL;
+	const ref_info *who = NULL;
+	int rc;
+	if (ident && (rc = ref_info_of(w, ident, &who)))
+		return rc;
+	ev.org = who ? (char *)who->name : NULL;
 	if (get_time(rep, "published", &ev.created) || !ev.created)
 		get_time(rep, "created", &ev.created);
-	if (oe_import_begin_event(w->out, &ev)) {
-		snprintf(w->err, w->errcap, "out of memory");
-		return OE_ENOMEM;
-	}
-	int rc = 0;
-	json_t *r, *seen = json_object(); /* a member named twice counts once */
+	if (oe_import_begin_event(w->out, &ev))
+		return oom(w);
+	uint32_t rno = ++w->nreports;
+	rc = 0;
+	json_t *r;
 	json_array_foreach (refs, i, r) {
 		const char *mid = json_string_value(r);
-		json_t *obj = mid ? json_object_get(w->index, mid) : NULL;
-		if (!obj || !is_member_type(oe_json_str(obj, "type")) || json_object_get(seen, mid))
+		elem *e = mid ? find(w, mid, json_string_length(r)) : NULL;
+		if (!e || (e->kind != K_INDICATOR && e->kind != K_OBSERVED))
 			continue;
-		if (!seen || json_object_set(seen, mid, json_true()) ||
-		    json_object_set(w->in_rep, mid, json_true())) {
-			rc = OE_ENOMEM;
+		memo *mm = memo_of(w, e);
+		if (!mm) {
+			rc = oom(w);
 			break;
 		}
-		if ((rc = do_member(w, obj, mid)))
+		if (mm->report == rno) /* a member named twice counts once */
+			continue;
+		mm->report = rno;
+		e->flags |= F_IN_REPORT;
+		if ((rc = report_member(w, e, mm)))
 			break;
 	}
-	json_decref(seen);
 	oe_import_end_event(w->out);
 	return rc;
-}
-
-/* Newer of two versions of one object, by modified. */
-static bool newer(const json_t *a, const json_t *b)
-{
-	oe_time ta = 0, tb = 0;
-	get_time(a, "modified", &ta);
-	get_time(b, "modified", &tb);
-	return ta > tb;
 }
 
 /* A TLP marking-definition carried in the bundle under its own id. */
@@ -935,35 +1352,397 @@ static int marking_level(const json_t *md)
 	return -1;
 }
 
-/* Index the objects, their TLP markings and the SCOs observed-data uses. */
-static int build_index(walker *w, json_t *objs)
+/* ---- the scanner's view of the document ---- */
+
+static int kind_of(const char *t, size_t n)
 {
-	size_t i;
-	json_t *obj;
-	json_array_foreach (objs, i, obj) {
-		const char *id = oe_json_str(obj, "id");
-		const char *type = oe_json_str(obj, "type");
-		if (!id || !type)
-			continue;
-		json_t *old = json_object_get(w->index, id);
-		if ((!old || newer(obj, old)) && json_object_set(w->index, id, obj))
-			return OE_ENOMEM;
-		if (strcmp(type, "marking-definition") == 0) {
-			int lvl = marking_level(obj);
-			if (lvl >= 0 && json_object_set_new(w->tlps, id, json_integer(lvl)))
-				return OE_ENOMEM;
-		} else if (strcmp(type, "observed-data") == 0) {
-			size_t k;
-			json_t *r;
-			json_t *refs = json_object_get(obj, "object_refs");
-			if (json_array_size(refs) > OE_STIX_MAX_REFS)
-				continue;
-			json_array_foreach (refs, k, r) {
-				if (json_is_string(r) &&
-				    json_object_set(w->sco_use, json_string_value(r), json_true()))
-					return OE_ENOMEM;
+	static const struct {
+		const char *name;
+		int kind;
+	} kinds[] = {{"indicator", K_INDICATOR},
+		     {"observed-data", K_OBSERVED},
+		     {"report", K_REPORT},
+		     {"marking-definition", K_MARKING}};
+	for (size_t i = 0; i < OE_ARRAY_SIZE(kinds); i++)
+		if (n == strlen(kinds[i].name) && memcmp(t, kinds[i].name, n) == 0)
+			return kinds[i].kind;
+	return K_OTHER;
+}
+
+/* Longest "modified" worth parsing: RFC 3339 with nine fraction digits and
+ * an offset is 35 bytes. */
+#define TIME_TEXT_MAX 48
+
+static oe_time time_of(const char *s, size_t n)
+{
+	char t[TIME_TEXT_MAX];
+	oe_time v = 0;
+	if (n >= sizeof(t))
+		return 0;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	return oe_time_parse(t, &v) == 0 ? v : 0;
+}
+
+/* The members the walker reads before parsing an element. */
+enum { M_OTHER, M_TYPE, M_ID, M_MODIFIED };
+
+static int member_name(scanner *sc, const char *tok, size_t n, int *which)
+{
+	const char *s = tok + 1;
+	size_t k = n - 2;
+	*which = M_OTHER;
+	if (memchr(s, '\\', k)) {
+		int rc = string_text(sc, tok, n, &s, &k);
+		if (rc)
+			return rc;
+	}
+	if (k == 4 && memcmp(s, "type", 4) == 0)
+		*which = M_TYPE;
+	else if (k == 2 && memcmp(s, "id", 2) == 0)
+		*which = M_ID;
+	else if (k == 8 && memcmp(s, "modified", 8) == 0)
+		*which = M_MODIFIED;
+	return 0;
+}
+
+/* One element of "objects" at the cursor: its extent, and its type, id and
+ * modified when it is an object that has them as strings. The rest of its
+ * bytes are left to jansson. */
+static int scan_element(scanner *sc, elem *e)
+{
+	int rc;
+	e->off = (size_t)(sc->p - sc->buf);
+	if (sc->p >= sc->end || *sc->p != '{') {
+		rc = skip_value(sc, DEPTH_OBJECTS);
+		goto out;
+	}
+	sc->p++;
+	if (take(sc, '}')) {
+		rc = 0;
+		goto out;
+	}
+	for (;;) {
+		skip_ws(sc);
+		if (sc->p >= sc->end || *sc->p != '"')
+			return unexpected(sc, "a member name");
+		const char *k = sc->p;
+		int which;
+		if ((rc = skip_string(sc)) ||
+		    (rc = member_name(sc, k, (size_t)(sc->p - k), &which)))
+			return rc;
+		if (!take(sc, ':'))
+			return unexpected(sc, "':'");
+		skip_ws(sc);
+		const char *v = sc->p;
+		if ((rc = skip_value(sc, DEPTH_ELEMENT)))
+			return rc;
+		if (which != M_OTHER) {
+			const char *s = NULL;
+			size_t n = 0;
+			if (*v == '"' && (rc = string_text(sc, v, (size_t)(sc->p - v), &s, &n)))
+				return rc;
+			if (which == M_TYPE)
+				e->kind = s ? (uint8_t)kind_of(s, n) : K_NONE;
+			else if (which == M_MODIFIED)
+				e->modified = s ? time_of(s, n) : 0;
+			else if (s && n <= UINT32_MAX) {
+				e->id = s;
+				e->idlen = (uint32_t)n;
+			} else {
+				e->id = NULL;
 			}
 		}
+		if (take(sc, ','))
+			continue;
+		if (take(sc, '}'))
+			break;
+		return unexpected(sc, "',' or '}'");
+	}
+	rc = 0;
+out:
+	e->len = (size_t)(sc->p - sc->buf) - e->off;
+	return rc;
+}
+
+/* Elements past OE_STIX_MAX_OBJECTS are still scanned (the document must
+ * be well formed whatever it is) but not kept. */
+static elem *new_elem(walker *w)
+{
+	if (w->nel >= OE_STIX_MAX_OBJECTS) {
+		w->too_many = true;
+		memset(&w->spare, 0, sizeof(w->spare));
+		return &w->spare;
+	}
+	if (w->nel == w->capel) {
+		size_t cap = w->capel ? w->capel * 2 : 64;
+		elem *n = realloc(w->el, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		w->el = n;
+		w->capel = cap;
+	}
+	elem *e = &w->el[w->nel++];
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+/* The elements of the "objects" array at the cursor. */
+static int scan_objects(walker *w)
+{
+	scanner *sc = &w->sc;
+	sc->p++;
+	if (take(sc, ']'))
+		return 0;
+	for (;;) {
+		skip_ws(sc);
+		elem *e = new_elem(w);
+		if (!e)
+			return oom(w);
+		int rc = scan_element(sc, e);
+		if (rc)
+			return rc;
+		if (take(sc, ','))
+			continue;
+		if (take(sc, ']'))
+			return 0;
+		return unexpected(sc, "',' or ']'");
+	}
+}
+
+/* What the top-level object says it is. */
+typedef struct {
+	size_t off, len; /* its bytes */
+	bool has_type, type_str, bundle;
+	bool has_objects, objects_array;
+	int kind;
+	const char *id; /* in the arena */
+	size_t idlen;
+	oe_time modified;
+} top;
+
+/* A member of the top level other than the "objects" array: checked and
+ * read by jansson alone. */
+static int top_member(walker *w, top *t, const char *name, size_t n)
+{
+	scanner *sc = &w->sc;
+	const char *v = sc->p;
+	int rc = skip_value(sc, DEPTH_TOP);
+	if (rc)
+		return rc;
+	json_error_t je;
+	json_t *j = json_loadb(v, (size_t)(sc->p - v), LOAD_FLAGS, &je);
+	if (!j)
+		return jerr(sc, v, &je);
+	const char *s = json_string_value(j);
+	size_t len = json_string_length(j);
+	if (n == 4 && memcmp(name, "type", 4) == 0) {
+		t->has_type = true;
+		t->type_str = s != NULL;
+		t->bundle = s && strcmp(s, "bundle") == 0;
+		t->kind = s ? kind_of(s, len) : K_NONE;
+	} else if (n == 2 && memcmp(name, "id", 2) == 0) {
+		t->id = s ? oe_arena_strndup(&w->arena, s, len) : NULL;
+		t->idlen = len;
+		if (s && !t->id)
+			rc = oom(w);
+	} else if (n == 8 && memcmp(name, "modified", 8) == 0) {
+		t->modified = s ? time_of(s, len) : 0;
+	} else if (n == 7 && memcmp(name, "objects", 7) == 0) {
+		t->has_objects = true;
+	}
+	json_decref(j);
+	return rc;
+}
+
+/* The whole document: the top-level object, its keys (no two alike), the
+ * elements of "objects", and nothing after it. */
+static int scan_document(walker *w, top *t)
+{
+	scanner *sc = &w->sc;
+	json_t *keys = NULL;
+	int rc;
+	skip_ws(sc);
+	if (sc->p < sc->end && *sc->p == '[') {
+		if ((rc = skip_value(sc, 0)))
+			return rc;
+		skip_ws(sc);
+		if (sc->p < sc->end)
+			return unexpected(sc, "the end of the document");
+		snprintf(w->err, w->errcap,
+			 "not a STIX document: the top level is not a JSON object");
+		return OE_EINVAL;
+	}
+	if (sc->p >= sc->end || *sc->p != '{')
+		return unexpected(sc, "'{' (a STIX bundle, TAXII envelope or object)");
+	t->off = (size_t)(sc->p - sc->buf);
+	sc->p++;
+	if (!(keys = json_object()))
+		return oom(w);
+	if (take(sc, '}'))
+		goto end;
+	for (;;) {
+		skip_ws(sc);
+		if (sc->p >= sc->end || *sc->p != '"') {
+			rc = unexpected(sc, "a member name");
+			goto out;
+		}
+		const char *k = sc->p, *name;
+		size_t n;
+		if ((rc = skip_string(sc)) ||
+		    (rc = string_text(sc, k, (size_t)(sc->p - k), &name, &n)))
+			goto out;
+		/* jansson refuses a NUL in a key, so the text is a C string. */
+		char *key = oe_arena_strndup(&w->arena, name, n);
+		if (!key) {
+			rc = oom(w);
+			goto out;
+		}
+		if (json_object_get(keys, key)) {
+			char q[40];
+			rc = serr(sc, k, "duplicate object key '%s'", printable(key, 32, q, sizeof(q)));
+			goto out;
+		}
+		if (json_object_set_new_nocheck(keys, key, json_null())) {
+			rc = oom(w);
+			goto out;
+		}
+		if (!take(sc, ':')) {
+			rc = unexpected(sc, "':'");
+			goto out;
+		}
+		skip_ws(sc);
+		if (n == 7 && memcmp(key, "objects", 7) == 0 && sc->p < sc->end && *sc->p == '[') {
+			t->has_objects = t->objects_array = true;
+			rc = scan_objects(w);
+		} else {
+			rc = top_member(w, t, key, n);
+		}
+		if (rc)
+			goto out;
+		if (take(sc, ','))
+			continue;
+		if (take(sc, '}'))
+			break;
+		rc = unexpected(sc, "',' or '}'");
+		goto out;
+	}
+end:
+	t->len = (size_t)(sc->p - sc->buf) - t->off;
+	skip_ws(sc);
+	rc = sc->p < sc->end ? unexpected(sc, "the end of the document") : 0;
+out:
+	json_decref(keys);
+	return rc;
+}
+
+/* Index the elements by id, each id pointing at its newest version (the
+ * first one on a tie). */
+static int build_index(walker *w)
+{
+	size_t cap = 16;
+	while (cap < w->nel * 2)
+		cap *= 2;
+	w->slots = calloc(cap, sizeof(*w->slots));
+	if (!w->slots)
+		return oom(w);
+	w->mask = cap - 1;
+	randombytes_buf(w->key, sizeof(w->key));
+	for (size_t i = 0; i < w->nel; i++) {
+		elem *e = &w->el[i];
+		if (!e->id || e->kind == K_NONE)
+			continue;
+		size_t s = slot_of(w, e->id, e->idlen);
+		elem *old = w->slots[s] ? &w->el[w->slots[s] - 1] : NULL;
+		if (old && e->modified <= old->modified)
+			continue;
+		if (old)
+			old->flags &= (uint8_t)~F_NEWEST;
+		e->flags |= F_NEWEST;
+		w->slots[s] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* Before any object is taken: the TLP levels of the marking definitions
+ * in the document and the ids observed-data names (from every version). */
+static int read_refs(walker *w)
+{
+	for (size_t i = 0; i < w->nel; i++) {
+		elem *e = &w->el[i];
+		if (!e->id || (e->kind != K_MARKING && e->kind != K_OBSERVED))
+			continue;
+		json_t *obj;
+		int rc = load_elem(w, e, &obj);
+		if (rc)
+			return rc;
+		if (e->kind == K_MARKING) {
+			int lvl = marking_level(obj);
+			const char *id = oe_json_str(obj, "id");
+			if (lvl >= 0 && id && json_object_set_new(w->tlps, id, json_integer(lvl)))
+				rc = oom(w);
+		} else {
+			json_t *refs = json_object_get(obj, "object_refs"), *r;
+			size_t k;
+			if (json_array_size(refs) <= OE_STIX_MAX_REFS) {
+				json_array_foreach (refs, k, r) {
+					elem *s = json_is_string(r) ? find(w, json_string_value(r),
+									   json_string_length(r))
+								    : NULL;
+					if (s)
+						s->flags |= F_SCO_USED;
+				}
+			}
+		}
+		json_decref(obj);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Everything but reports, in document order. */
+static int take_loose(walker *w)
+{
+	int rc;
+	for (size_t i = 0; i < w->nel; i++) {
+		elem *e = &w->el[i];
+		char ref[32];
+		if (e->kind == K_REPORT)
+			continue; /* read before */
+		if (e->kind == K_NONE) {
+			if ((rc = check_elem(w, e)))
+				return rc;
+			snprintf(ref, sizeof(ref), "objects[%zu]", i);
+			oe_import_error_add(w->out, ref, "not a STIX object (no type)");
+			continue;
+		}
+		if (e->id && !(e->flags & F_NEWEST)) {
+			if ((rc = check_elem(w, e)))
+				return rc;
+			w->out->skipped++; /* an older version of an object given twice */
+			continue;
+		}
+		if (e->kind == K_INDICATOR || e->kind == K_OBSERVED) {
+			if (!e->id) {
+				if ((rc = check_elem(w, e)))
+					return rc;
+				snprintf(ref, sizeof(ref), "objects[%zu]", i);
+				oe_import_error_add(w->out, ref, "%s has no id",
+						    e->kind == K_INDICATOR ? "indicator"
+									   : "observed-data");
+				continue;
+			}
+			if (e->flags & F_IN_REPORT)
+				continue; /* read with its report */
+			if ((rc = do_member(w, e)) < 0)
+				return rc;
+			continue;
+		}
+		if ((rc = check_elem(w, e)))
+			return rc;
+		if (!(e->id && (e->flags & F_SCO_USED)))
+			w->out->skipped++;
 	}
 	return 0;
 }
@@ -971,110 +1750,72 @@ static int build_index(walker *w, json_t *objs)
 int oe_stix_parse(const char *buf, size_t len, const oe_canon_opts *o, oe_import_set *out,
 		  char *err, size_t errcap)
 {
-	json_t *root = NULL, *objs = NULL;
 	walker w = {.o = o, .out = out, .err = err, .errcap = errcap};
+	w.sc = (scanner){buf, buf, buf + len, &w.arena, err, errcap};
+	top t = {0};
+	int rc;
 	if (errcap)
 		err[0] = '\0';
-	int rc = oe_json_parse(buf, len, &root, err, errcap);
-	if (rc)
-		return rc;
-	rc = OE_EINVAL;
-	if (!json_is_object(root)) {
-		snprintf(err, errcap, "not a STIX document: the top level is not a JSON object");
+	if ((rc = scan_document(&w, &t)))
 		goto out;
-	}
-	const char *type = oe_json_str(root, "type");
-	json_t *list = json_object_get(root, "objects");
-	if (type && strcmp(type, "bundle") == 0) {
-		if (list && !json_is_array(list)) {
+	rc = OE_EINVAL;
+	if (t.bundle) {
+		if (t.has_objects && !t.objects_array) {
 			snprintf(err, errcap, "bundle: objects is not an array");
 			goto out;
 		}
-		objs = list ? json_incref(list) : json_array();
-	} else if (!json_object_get(root, "type") && json_is_array(list)) {
-		objs = json_incref(list); /* a TAXII envelope */
-	} else if (type) {
-		objs = json_array();
-		if (objs && json_array_append(objs, root)) {
-			rc = OE_ENOMEM;
+	} else if (!t.has_type && t.objects_array) {
+		/* a TAXII envelope */
+	} else if (t.type_str) {
+		/* A single object: the whole document is the one element. */
+		w.nel = 0;
+		w.too_many = false;
+		elem *e = new_elem(&w);
+		if (!e) {
+			rc = oom(&w);
 			goto out;
 		}
+		*e = (elem){.off = t.off, .len = t.len, .id = t.id, .modified = t.modified,
+			    .idlen = (uint32_t)t.idlen, .kind = (uint8_t)t.kind};
+		if (t.idlen > UINT32_MAX)
+			e->id = NULL;
 	} else {
 		snprintf(err, errcap, "not a STIX bundle, TAXII envelope or object");
 		goto out;
 	}
-	if (!objs) {
-		rc = OE_ENOMEM;
-		goto out;
-	}
-	if (json_array_size(objs) > OE_STIX_MAX_OBJECTS) {
+	if (w.too_many) {
 		snprintf(err, errcap, "more than %d objects in one document", OE_STIX_MAX_OBJECTS);
 		rc = OE_ETOOBIG;
 		goto out;
 	}
-	w.index = json_object();
-	w.tlps = json_object();
-	w.state = json_object();
-	w.in_rep = json_object();
-	w.sco_use = json_object();
-	rc = OE_ENOMEM;
-	if (!w.index || !w.tlps || !w.state || !w.in_rep || !w.sco_use || build_index(&w, objs))
+	if (!(w.tlps = json_object())) {
+		rc = oom(&w);
 		goto out;
-
-	size_t i;
-	json_t *obj;
+	}
+	if ((rc = build_index(&w)) || (rc = read_refs(&w)))
+		goto out;
 	/* Reports first: each becomes an event holding its members. */
-	json_array_foreach (objs, i, obj) {
-		const char *t = oe_json_str(obj, "type");
-		if (t && strcmp(t, "report") == 0) {
-			char ref[32];
-			snprintf(ref, sizeof(ref), "objects[%zu]", i);
-			if ((rc = do_report(&w, obj, ref)))
-				goto out;
-		}
+	for (size_t i = 0; i < w.nel; i++) {
+		elem *e = &w.el[i];
+		json_t *rep;
+		if (e->kind != K_REPORT)
+			continue;
+		if ((rc = load_elem(&w, e, &rep)))
+			goto out;
+		rc = do_report(&w, rep, i);
+		json_decref(rep);
+		if (rc)
+			goto out;
 	}
 	/* Then everything else in document order. */
-	json_array_foreach (objs, i, obj) {
-		char ref[32];
-		snprintf(ref, sizeof(ref), "objects[%zu]", i);
-		const char *t = oe_json_str(obj, "type");
-		const char *id = oe_json_str(obj, "id");
-		if (!t) {
-			oe_import_error_add(out, ref, "not a STIX object (no type)");
-			continue;
-		}
-		if (strcmp(t, "report") == 0)
-			continue;
-		if (id && json_object_get(w.index, id) != obj) {
-			out->skipped++; /* an older version of an object given twice */
-			continue;
-		}
-		if (is_member_type(t)) {
-			if (!id) {
-				oe_import_error_add(out, ref, "%s has no id", t);
-				continue;
-			}
-			if (json_object_get(w.in_rep, id))
-				continue;
-			if ((rc = do_member(&w, obj, id)))
-				goto out;
-			continue;
-		}
-		if (id && json_object_get(w.sco_use, id))
-			continue;
-		out->skipped++;
-	}
-	rc = 0;
+	rc = take_loose(&w);
 out:
-	if (rc == OE_ENOMEM && err && errcap && !err[0])
+	if (rc == OE_ENOMEM && errcap && !err[0])
 		snprintf(err, errcap, "out of memory");
-	json_decref(w.index);
 	json_decref(w.tlps);
-	json_decref(w.state);
-	json_decref(w.in_rep);
-	json_decref(w.sco_use);
-	json_decref(objs);
-	json_decref(root);
+	free(w.slots);
+	free(w.el);
+	oe_arena_clear(&w.arena);
 	return rc;
 }
 

@@ -65,6 +65,12 @@ def main(t):
                  "ipsum.txt: every line accounted for", {k: d[k] for k in ("imported", "updated", "skipped", "refused_count")})
             rc, docs, err = cli_import(n, "--type", "domain", os.path.join(bl, "phishing-domains-active.txt"))
             t.ok(docs and docs[0]["imported"] > 15000, "phishing domains imported", docs[0] if docs else err)
+            for f in ("phishing-ips-active.txt", "threatfox-ips.txt"):
+                rc, docs, err = cli_import(n, os.path.join(bl, f))
+                d = docs[0] if docs else {}
+                lines = [l for l in open(os.path.join(bl, f)) if l.strip() and not l.startswith("#")]
+                t.ok(d and d["imported"] + d["updated"] + d["skipped"] + d["refused_count"] == len(lines),
+                     f"{f}: every line accounted for (types detected)", d or err)
 
         # Through the API: a bundle with one broken object among good ones.
         n.start()
