@@ -95,3 +95,84 @@ json_t *oe_json_string_lossy(const char *s)
 	free(c);
 	return j;
 }
+
+/* Length of the well-formed UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char b = p[0];
+	size_t len;
+	uint32_t min, cp;
+	if (b < 0x80)
+		return 1;
+	if ((b & 0xe0) == 0xc0) {
+		len = 2;
+		min = 0x80;
+		cp = b & 0x1f;
+	} else if ((b & 0xf0) == 0xe0) {
+		len = 3;
+		min = 0x800;
+		cp = b & 0x0f;
+	} else if ((b & 0xf8) == 0xf0) {
+		len = 4;
+		min = 0x10000;
+		cp = b & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void oe_json_write_str(oe_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (!s) {
+		oe_buf_adds(b, "null");
+		return;
+	}
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	oe_buf_addc(b, '"');
+	size_t run = 0; /* bytes copied as they are, flushed in one add */
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			run++;
+			i++;
+			continue;
+		}
+		size_t l = c >= 0x80 ? utf8_len(p + i, n - i) : 0;
+		if (l) {
+			run += l;
+			i += l;
+			continue;
+		}
+		oe_buf_add(b, p + i - run, run);
+		run = 0;
+		switch (c) {
+		case '"': oe_buf_add(b, "\\\"", 2); break;
+		case '\\': oe_buf_add(b, "\\\\", 2); break;
+		case '\n': oe_buf_add(b, "\\n", 2); break;
+		case '\r': oe_buf_add(b, "\\r", 2); break;
+		case '\t': oe_buf_add(b, "\\t", 2); break;
+		default:
+			if (c < 0x20) {
+				char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+				oe_buf_add(b, e, 6);
+			} else {
+				oe_buf_add(b, "\xef\xbf\xbd", 3); /* not UTF-8: U+FFFD */
+			}
+		}
+		i++;
+	}
+	oe_buf_add(b, p + n - run, run);
+	oe_buf_addc(b, '"');
+}

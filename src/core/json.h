@@ -26,4 +26,12 @@ const char *oe_json_str(const json_t *obj, const char *key);
  * for echoing outside input back in messages. Never NULL unless out of
  * memory. */
 json_t *oe_json_string_lossy(const char *s);
+
+#include "buf.h"
+
+/* Append s as a JSON string literal (quotes included) to b: '"', '\\' and
+ * control characters escaped, bytes that are not valid UTF-8 replaced by
+ * U+FFFD, so the output is always valid JSON. NULL is written as null. */
+void oe_json_write_str(oe_buf *b, const char *s);
+
 #endif

@@ -647,7 +647,14 @@ int oe_h_lookup_get(oe_req *r)
 		return oe_http_error(r, 400, "invalid_value", "value: %s", l.error);
 	if (l.match)
 		atomic_fetch_add_explicit(&r->srv->m.lookup_hits, 1, memory_order_relaxed);
-	return oe_http_json(r, 200, oe_render_lookup(&l));
+	oe_buf b = OE_BUF_INIT;
+	oe_render_lookup_buf(&b, &l);
+	oe_buf_addc(&b, '\n');
+	size_t len = b.len;
+	char *data = oe_buf_steal(&b);
+	if (!data)
+		return oe_http_fail(r, OE_ENOMEM);
+	return oe_http_bytes(r, 200, "application/json", data, len);
 }
 
 int oe_h_lookup_post(oe_req *r)

@@ -4,47 +4,77 @@
 #include "core/json.h"
 #include "core/tlp.h"
 
-static json_t *jtime(oe_time t)
+static void wkey(oe_buf *b, const char *key)
 {
-	if (!t)
-		return json_null();
-	char b[OE_TIME_BUF];
-	oe_time_format(t, b);
-	return json_string(b);
+	oe_buf_adds(b, ",\"");
+	oe_buf_adds(b, key);
+	oe_buf_adds(b, "\":");
 }
 
-static json_t *jstr(const char *s)
+static void wtime(oe_buf *b, const char *key, oe_time t)
 {
-	return s ? json_string(s) : json_null();
+	wkey(b, key);
+	if (!t) {
+		oe_buf_adds(b, "null");
+		return;
+	}
+	char s[OE_TIME_BUF];
+	oe_time_format(t, s);
+	oe_buf_addc(b, '"');
+	oe_buf_adds(b, s);
+	oe_buf_addc(b, '"');
+}
+
+static void wstr(oe_buf *b, const char *key, const char *v)
+{
+	wkey(b, key);
+	oe_json_write_str(b, v);
+}
+
+/* The indicator, written straight into a buffer: lookups render one per
+ * request, and building a jansson tree for it cost more than the query. */
+void oe_render_indicator_buf(oe_buf *b, const oe_indicator_row *row)
+{
+	const oe_indicator_view *v = &row->v;
+	oe_buf_adds(b, "{\"id\":");
+	oe_json_write_str(b, v->stix_id);
+	oe_buf_printf(b, ",\"type\":\"%s\"", oe_itype_name(v->type));
+	wstr(b, "value", v->value);
+	oe_buf_printf(b, ",\"tlp\":\"%s\",\"confidence\":%d", oe_tlp_name((oe_tlp)v->tlp),
+		      v->confidence);
+	wstr(b, "description", v->description);
+	oe_buf_adds(b, ",\"tags\":[");
+	for (size_t i = 0; i < v->ntags; i++) {
+		if (i)
+			oe_buf_addc(b, ',');
+		oe_json_write_str(b, v->tags[i]);
+	}
+	oe_buf_addc(b, ']');
+	wtime(b, "first_seen", v->first_seen);
+	wtime(b, "last_seen", v->last_seen);
+	wtime(b, "valid_until", v->valid_until);
+	wtime(b, "created", v->created);
+	wtime(b, "modified", v->modified);
+	if (v->org_stix_id) {
+		oe_buf_adds(b, ",\"source_org\":{\"id\":");
+		oe_json_write_str(b, v->org_stix_id);
+		wstr(b, "name", v->org_name);
+		oe_buf_addc(b, '}');
+	} else {
+		oe_buf_adds(b, ",\"source_org\":null");
+	}
+	oe_buf_printf(b, ",\"revoked\":%s", v->revoked ? "true" : "false");
+	wstr(b, "warninglist", v->warninglist);
+	oe_buf_printf(b, ",\"orgs\":%lld}", (long long)row->n_orgs);
 }
 
 json_t *oe_render_indicator(const oe_indicator_row *row)
 {
-	const oe_indicator_view *v = &row->v;
-	json_t *tags = json_array();
-	for (size_t i = 0; i < v->ntags; i++)
-		json_array_append_new(tags, json_string(v->tags[i]));
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(v->stix_id));
-	json_object_set_new(o, "type", json_string(oe_itype_name(v->type)));
-	json_object_set_new(o, "value", json_string(v->value));
-	json_object_set_new(o, "tlp", json_string(oe_tlp_name((oe_tlp)v->tlp)));
-	json_object_set_new(o, "confidence", json_integer(v->confidence));
-	json_object_set_new(o, "description", jstr(v->description));
-	json_object_set_new(o, "tags", tags);
-	json_object_set_new(o, "first_seen", jtime(v->first_seen));
-	json_object_set_new(o, "last_seen", jtime(v->last_seen));
-	json_object_set_new(o, "valid_until", jtime(v->valid_until));
-	json_object_set_new(o, "created", jtime(v->created));
-	json_object_set_new(o, "modified", jtime(v->modified));
-	json_object_set_new(o, "source_org",
-			    v->org_stix_id
-				? json_pack("{s:s,s:s?}", "id", v->org_stix_id, "name", v->org_name)
-				: json_null());
-	json_object_set_new(o, "revoked", json_boolean(v->revoked));
-	json_object_set_new(o, "warninglist", jstr(v->warninglist));
-	json_object_set_new(o, "orgs", json_integer(row->n_orgs));
-	return o;
+	oe_buf b = OE_BUF_INIT;
+	oe_render_indicator_buf(&b, row);
+	json_t *j = oe_buf_error(&b) ? NULL : json_loadb(b.data, b.len, 0, NULL);
+	oe_buf_free(&b);
+	return j ? j : json_object();
 }
 
 json_t *oe_render_import(const oe_import_set *set, const oe_import_result *res)
@@ -65,22 +95,32 @@ json_t *oe_render_import(const oe_import_set *set, const oe_import_result *res)
 	return o;
 }
 
+void oe_render_lookup_buf(oe_buf *b, const oe_lookup_result *l)
+{
+	oe_buf_adds(b, "{\"value\":");
+	oe_json_write_str(b, l->value ? l->value : l->input);
+	if (l->type)
+		oe_buf_printf(b, ",\"type\":\"%s\"", oe_itype_name(l->type));
+	else
+		oe_buf_adds(b, ",\"type\":null");
+	oe_buf_printf(b, ",\"match\":%s,\"hits\":[", l->match ? "true" : "false");
+	if (l->match) {
+		oe_buf_adds(b, "{\"indicator\":");
+		oe_render_indicator_buf(b, &l->hit);
+		oe_buf_adds(b, ",\"how\":\"exact\"}");
+	}
+	oe_buf_addc(b, ']');
+	wstr(b, "warninglist", l->warninglist);
+	if (l->error)
+		wstr(b, "error", l->error);
+	oe_buf_addc(b, '}');
+}
+
 json_t *oe_render_lookup(const oe_lookup_result *l)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "value",
-			    l->value ? json_string(l->value) : oe_json_string_lossy(l->input));
-	json_object_set_new(o, "type", l->type ? json_string(oe_itype_name(l->type)) : json_null());
-	json_object_set_new(o, "match", json_boolean(l->match));
-	json_t *hits = json_array();
-	if (l->match)
-		json_array_append_new(hits,
-				      json_pack("{s:o,s:s}", "indicator",
-						oe_render_indicator(&l->hit), "how", "exact"));
-	json_object_set_new(o, "hits", hits);
-	json_object_set_new(o, "warninglist",
-			    l->warninglist ? json_string(l->warninglist) : json_null());
-	if (l->error)
-		json_object_set_new(o, "error", json_string(l->error));
-	return o;
+	oe_buf b = OE_BUF_INIT;
+	oe_render_lookup_buf(&b, l);
+	json_t *j = oe_buf_error(&b) ? NULL : json_loadb(b.data, b.len, 0, NULL);
+	oe_buf_free(&b);
+	return j ? j : json_object();
 }
