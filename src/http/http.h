@@ -28,6 +28,7 @@ typedef struct oe_req {
 	oe_ctx ctx; /* viewer, store, node, arena for the service layer */
 	char actor[40];
 	int status; /* the status answered, for metrics */
+	oe_time arrived;
 } oe_req;
 
 typedef int (*oe_handler)(oe_req *r);

@@ -245,6 +245,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		if (!r)
 			return MHD_NO;
 		r->srv = srv;
+		r->arrived = oe_now();
 		atomic_fetch_add(&srv->inflight, 1);
 		r->conn = conn;
 		r->method = method;
@@ -318,6 +319,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
+	oe_req *r = *con_cls;
+	/* The access log names the route, never the URL (a looked-up value may
+	 * be a citizen's own number) nor the client's address. */
+	if (r && r->status)
+		oe_log(OE_LOG_DEBUG, "request", "{s:s,s:s,s:i,s:I,s:s}", "method", r->method,
+		       "route", r->route ? r->route->path : "(none)", "status", r->status, "us",
+		       (json_int_t)(oe_now() - r->arrived), "actor", r->actor);
 	req_free(*con_cls);
 	*con_cls = NULL;
 }
