@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/json.h"
 #include "core/uuid.h"
 
 typedef struct {
@@ -45,6 +46,16 @@ static int parse(const char *cmd, const char *help, int argc, char **argv, admin
 	return -1;
 }
 
+/* Names and labels end up in JSON answers, logs and terminals: UTF-8 text
+ * without control characters only. NULL (not given) is fine. */
+static bool text_ok(const char *cmd, const char *opt, const char *s)
+{
+	if (!s || oe_utf8_printable(s, strlen(s)))
+		return true;
+	oe_cli_err(cmd, "%s: must be UTF-8 text without control characters", opt);
+	return false;
+}
+
 static const char org_help[] =
     "usage: oureyes org add --data DIR --name NAME --country CC\n"
     "       oureyes org list --data DIR\n\n"
@@ -78,6 +89,8 @@ int oe_cmd_org(int argc, char **argv)
 		oe_cli_err("org", "--name: 1 to 200 bytes");
 		return 2;
 	}
+	if (add && !text_ok("org", "--name", o.name))
+		return 2;
 	oe_node *node;
 	oe_store *s;
 	if ((rc = oe_cli_open("org", o.dir, &node, &s)))
@@ -149,6 +162,8 @@ int oe_cmd_user(int argc, char **argv)
 		fputs(user_help, stderr);
 		return 2;
 	}
+	if (!text_ok("user", "--org", o.org) || !text_ok("user", "--name", o.name))
+		return 2;
 	char pwhash[crypto_pwhash_STRBYTES] = "";
 	if (o.password_stdin) {
 		char pw[1024];
@@ -231,6 +246,8 @@ int oe_cmd_key(int argc, char **argv)
 		fputs(key_help, stderr);
 		return 2;
 	}
+	if (!text_ok("key", "--org", o.org) || !text_ok("key", "--label", o.label))
+		return 2;
 	oe_node *node;
 	oe_store *s;
 	if ((rc = oe_cli_open("key", o.dir, &node, &s)))

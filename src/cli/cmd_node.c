@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/json.h"
 #include "http/http.h"
 #include "service/log.h"
 
@@ -38,6 +39,11 @@ int oe_cmd_init(int argc, char **argv)
 	}
 	if (!dir || !org || !cc || optind != argc) {
 		fputs(init_help, stderr);
+		return 2;
+	}
+	/* The name ends up in JSON answers, logs and terminals. */
+	if (!oe_utf8_printable(org, strlen(org))) {
+		oe_cli_err("init", "--org: the name must be UTF-8 text without control characters");
 		return 2;
 	}
 	char node_id[64], org_id[64], key[OE_APIKEY_LEN + 1], err[1024] = "";

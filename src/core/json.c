@@ -131,6 +131,32 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
+bool oe_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		size_t l = utf8_len(p + i, n - i);
+		if (!l)
+			return false;
+		i += l;
+	}
+	return true;
+}
+
+bool oe_utf8_printable(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		size_t l = utf8_len(p + i, n - i);
+		if (!l || p[i] < 0x20 || p[i] == 0x7f)
+			return false;
+		if (l == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0) /* C1: U+0080..U+009F */
+			return false;
+		i += l;
+	}
+	return true;
+}
+
 void oe_json_write_str(oe_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -27,6 +27,15 @@ const char *oe_json_str(const json_t *obj, const char *key);
  * memory. */
 json_t *oe_json_string_lossy(const char *s);
 
+/* Are the n bytes at s well-formed UTF-8: shortest forms, no surrogates,
+ * nothing above U+10FFFF? */
+bool oe_utf8_valid(const char *s, size_t n);
+
+/* Well-formed UTF-8 (as oe_utf8_valid) without control characters: no
+ * U+0000..U+001F, U+007F or U+0080..U+009F. For names and labels that people
+ * give, which end up in JSON, logs and terminals. */
+bool oe_utf8_printable(const char *s, size_t n);
+
 #include "buf.h"
 
 /* Append s as a JSON string literal (quotes included) to b: '"', '\\' and

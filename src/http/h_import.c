@@ -39,7 +39,19 @@ int oe_h_import(oe_req *r)
 	}
 	atomic_fetch_add_explicit(&r->srv->m.imported, res.imported, memory_order_relaxed);
 	json_t *j = oe_render_import(&set, &res);
+	/* Read, but every object refused: a failure, as for a batch of
+	 * POST /api/v1/indicators where no object is valid. */
+	size_t refused = set.nerrors + set.nerrors_dropped;
+	bool nothing = res.imported == 0 && res.updated == 0 && res.skipped == 0 &&
+		       res.events == 0 && refused > 0;
 	oe_import_set_free(&set);
+	if (nothing) {
+		json_object_set_new(j, "error",
+				    json_pack("{s:s,s:s}", "code", "nothing_imported", "message",
+					      "nothing in the document could be imported: every "
+					      "object was refused (see \"refused\")"));
+		return oe_http_json(r, 400, j);
+	}
 	return oe_http_json(r, 200, j);
 }
 

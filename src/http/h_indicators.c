@@ -91,7 +91,8 @@ static int ioc_from_json(oe_req *r, json_t *o, bool patch, oe_ioc *c, char *why,
 	json_t *v;
 	json_object_foreach (o, k, v) {
 		if (!known_field(k, ioc_fields) ||
-		    (patch && (!strcmp(k, "type") || !strcmp(k, "value") || !strcmp(k, "id")))) {
+		    (patch && (!strcmp(k, "type") || !strcmp(k, "value") || !strcmp(k, "id") ||
+			       !strcmp(k, "first_seen") || !strcmp(k, "last_seen")))) {
 			snprintf(why, cap, "unknown or unchangeable field '%.64s'", k);
 			return OE_EINVAL;
 		}
@@ -196,6 +197,10 @@ int oe_h_indicators_post(oe_req *r)
 	oe_import_set_init(&set);
 	size_t n = batch ? json_array_size(list) : 1;
 	size_t *index = oe_arena_alloc(&r->arena, n * sizeof(size_t)); /* set ioc -> body index */
+	if (!index) {
+		json_decref(body);
+		return oe_http_fail(r, OE_ENOMEM);
+	}
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = batch ? json_array_get(list, i) : body;
 		oe_ioc c;
@@ -235,14 +240,21 @@ int oe_h_indicators_post(oe_req *r)
 	}
 	atomic_fetch_add_explicit(&r->srv->m.imported, res.imported, memory_order_relaxed);
 	if (!batch) {
-		oe_indicator_row row;
-		ret = r->ctx.store->ops->indicator_get(r->ctx.store, res.ids[0], NULL, &r->arena,
-						       &row);
+		/* The answer is the caller's view, like any read: another
+		 * organisation may hold the same value under a stricter TLP. */
+		oe_uuid u;
+		char us[OE_UUID_STR], id[64];
+		oe_indicator_uuid(set.iocs[0].type, set.iocs[0].value, &u);
+		oe_uuid_format(&u, us);
+		snprintf(id, sizeof(id), "indicator--%s", us);
+		bool created = res.imported == 1;
 		oe_import_set_free(&set);
+		oe_indicator_detail d;
+		ret = oe_svc_indicator_get(&r->ctx, id, &d);
 		if (ret)
 			return oe_http_fail(r, ret);
-		json_t *j = oe_render_indicator(&row);
-		json_object_set_new(j, "new", json_boolean(res.imported == 1));
+		json_t *j = oe_render_indicator(&d.row);
+		json_object_set_new(j, "new", json_boolean(created));
 		return oe_http_json(r, 201, j);
 	}
 	json_t *j = oe_render_import(&set, &res);
@@ -350,8 +362,11 @@ static json_t *render_event_brief(const oe_event_row *e)
 {
 	char c[OE_TIME_BUF];
 	oe_time_format(e->created, c);
-	return json_pack("{s:s,s:s,s:s,s:s?,s:s}", "id", e->uuid, "title", e->title, "tlp",
-			 oe_tlp_name((oe_tlp)e->tlp), "org", e->org_name, "created", c);
+	/* Stored names came from outside (a CLI argument, a MISP feed): lossy. */
+	return json_pack("{s:s,s:o,s:s,s:o,s:s}", "id", e->uuid, "title",
+			 oe_json_string_lossy(e->title), "tlp", oe_tlp_name((oe_tlp)e->tlp), "org",
+			 e->org_name ? oe_json_string_lossy(e->org_name) : json_null(), "created",
+			 c);
 }
 
 int oe_h_indicator_get(oe_req *r)
@@ -370,10 +385,13 @@ int oe_h_indicator_get(oe_req *r)
 		oe_time_format(d.sightings[i].first_seen, f);
 		oe_time_format(d.sightings[i].last_seen, l);
 		total += d.sightings[i].count;
-		json_array_append_new(sts, json_pack("{s:s?,s:I,s:s,s:s}", "org",
-						     d.sightings[i].org_name, "count",
-						     (json_int_t)d.sightings[i].count, "first_seen",
-						     f, "last_seen", l));
+		json_array_append_new(
+		    sts, json_pack(
+			     "{s:o,s:s,s:I,s:s,s:s}", "org",
+			     d.sightings[i].org_name ? oe_json_string_lossy(d.sightings[i].org_name)
+						     : json_null(),
+			     "tlp", oe_tlp_name((oe_tlp)d.sightings[i].tlp), "count",
+			     (json_int_t)d.sightings[i].count, "first_seen", f, "last_seen", l));
 	}
 	json_object_set_new(j, "events", evs);
 	json_object_set_new(j, "sightings", sts);
@@ -383,18 +401,81 @@ int oe_h_indicator_get(oe_req *r)
 	return oe_http_json(r, 200, j);
 }
 
+static const char *const patch_fields[] = {"tlp",  "confidence", "description", "valid_until",
+					   "tags", "revoked",	 NULL};
+
+/* A PATCH body: a field absent keeps its value, null clears description and
+ * valid_until, [] clears the tags. */
+static int patch_from_json(oe_req *r, json_t *o, oe_indicator_patch *p, char *why, size_t cap)
+{
+	memset(p, 0, sizeof(*p));
+	p->tlp = p->confidence = p->revoked = -1;
+	if (!json_is_object(o) || json_object_size(o) == 0) {
+		snprintf(why, cap,
+			 "expected a JSON object with at least one of tlp, confidence, "
+			 "description, valid_until, tags, revoked");
+		return OE_EINVAL;
+	}
+	const char *k;
+	json_t *v;
+	json_object_foreach (o, k, v) {
+		if (!known_field(k, patch_fields)) {
+			snprintf(why, cap,
+				 "'%.64s' cannot be changed (only tlp, confidence, "
+				 "description, valid_until, tags, revoked)",
+				 k);
+			return OE_EINVAL;
+		}
+	}
+	oe_ioc c;
+	json_t *copy = json_copy(o);
+	json_object_del(copy, "revoked");
+	int ret = ioc_from_json(r, copy, true, &c, why, cap);
+	json_decref(copy);
+	if (ret)
+		return ret;
+	p->tlp = c.tlp;
+	p->confidence = c.confidence;
+	if (json_object_get(o, "description")) {
+		p->set_description = true;
+		p->description = c.description;
+	}
+	if (json_object_get(o, "valid_until")) {
+		p->set_valid_until = true;
+		p->valid_until = c.valid_until;
+	}
+	if (json_object_get(o, "tags")) {
+		p->set_tags = true;
+		p->tags = c.tags;
+		p->ntags = c.ntags;
+	}
+	json_t *rv = json_object_get(o, "revoked");
+	if (rv) {
+		if (!json_is_boolean(rv)) {
+			snprintf(why, cap, "revoked: true or false");
+			return OE_EINVAL;
+		}
+		p->revoked = json_is_true(rv);
+	}
+	return 0;
+}
+
 int oe_h_indicator_patch(oe_req *r)
 {
 	json_t *body = oe_http_body_json(r);
 	if (!body)
 		return MHD_YES;
-	oe_ioc c;
+	oe_indicator_patch p;
 	char why[512];
-	int ret = ioc_from_json(r, body, true, &c, why, sizeof(why));
+	int ret = patch_from_json(r, body, &p, why, sizeof(why));
 	json_decref(body);
 	if (ret)
 		return oe_http_error(r, 400, "invalid", "%s", why);
-	ret = oe_svc_indicator_patch(&r->ctx, r->path_id, &c);
+	ret = oe_svc_indicator_patch(&r->ctx, r->path_id, &p);
+	if (ret == OE_EPERM && p.set_tags)
+		return oe_http_error(
+		    r, 403, "forbidden",
+		    "tags belong to the organisation that first reported the value");
 	if (ret)
 		return oe_http_fail(r, ret);
 	return oe_h_indicator_get(r);
@@ -443,7 +524,8 @@ int oe_h_events_post(oe_req *r)
 	ev.title = (char *)json_string_value(title);
 	ev.tlp = -1;
 	json_t *tlp = json_object_get(body, "tlp");
-	if (tlp && (!json_is_string(tlp) || (ev.tlp = oe_tlp_parse(json_string_value(tlp))) < 0)) {
+	if (tlp && !json_is_null(tlp) &&
+	    (!json_is_string(tlp) || (ev.tlp = oe_tlp_parse(json_string_value(tlp))) < 0)) {
 		snprintf(why, sizeof(why), "tlp: one of clear, green, amber, amber+strict, red");
 		goto bad;
 	}
@@ -510,15 +592,8 @@ int oe_h_events_post(oe_req *r)
 		ret = oe_svc_import(&r->ctx, &set, &res);
 		if (!ret && set.nerrors) /* the event itself was refused */
 			ret = OE_EIO;
-		if (!ret) {
-			/* The event just created is the newest row linked to the first ioc. */
-			oe_event_row *evs;
-			size_t nev;
-			ret = r->ctx.store->ops->events_of(r->ctx.store, res.ids[0], &r->arena,
-							   &evs, &nev);
-			if (!ret && nev)
-				eid = evs[nev - 1].id;
-		}
+		if (!ret)
+			eid = res.event_ids[0];
 	}
 	oe_import_set_free(&set);
 	if (ret)
@@ -561,7 +636,7 @@ int oe_h_event_get(oe_req *r)
 	return oe_http_json(r, 200, j);
 }
 
-static const char *const sighting_fields[] = {"value",	    "type",	 "count",
+static const char *const sighting_fields[] = {"value",	    "type",	 "count", "tlp",
 					      "first_seen", "last_seen", NULL};
 
 int oe_h_sightings_post(oe_req *r)
@@ -603,6 +678,13 @@ int oe_h_sightings_post(oe_req *r)
 		}
 		count = json_integer_value(cnt);
 	}
+	int stlp = -1;
+	json_t *tj = json_object_get(body, "tlp");
+	if (tj && !json_is_null(tj) &&
+	    (!json_is_string(tj) || (stlp = oe_tlp_parse(json_string_value(tj))) < 0)) {
+		snprintf(why, sizeof(why), "tlp: one of clear, green, amber, amber+strict, red");
+		goto bad;
+	}
 	oe_time first, last;
 	if (get_time(body, "first_seen", &first, why, sizeof(why)) ||
 	    get_time(body, "last_seen", &last, why, sizeof(why)))
@@ -615,11 +697,10 @@ int oe_h_sightings_post(oe_req *r)
 	char ind[64];
 	const char *reason;
 	int ret = oe_svc_sighting_add(&r->ctx, t, json_string_value(val), json_string_length(val),
-				      count, first, last, &id, ind, &reason);
+				      stlp, count, first, last, &id, ind, &reason);
 	json_decref(body);
 	if (ret == OE_EINVAL)
-		return oe_http_error(r, 400, "invalid_value", "value: %s",
-				     reason ? reason : "not valid");
+		return oe_http_error(r, 400, "invalid_value", "%s", reason ? reason : "not valid");
 	if (ret == OE_ENOTFOUND)
 		return oe_http_error(r, 404, "not_found",
 				     "no indicator with that value; add it first");

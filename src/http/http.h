@@ -1,6 +1,12 @@
 /* http.h - the HTTP edge: libmicrohttpd glue, one route table, auth, and
  * helpers that handlers (one file per resource) use to answer.
  *
+ * A request is routed, authenticated and authorised as soon as its headers
+ * are in, before any of its body is read: a caller without a valid key, or
+ * whose role may not use the route, is answered (and the connection closed)
+ * without the server buffering a byte of the body. The handler runs once the
+ * whole body is in.
+ *
  * A request owns an arena (oe_req.arena) for everything it allocates;
  * the server clears it when the request completes. */
 #ifndef OE_HTTP_H
@@ -25,7 +31,8 @@ typedef struct oe_req {
 	oe_arena arena;
 	oe_buf body;
 	bool body_too_big;
-	oe_ctx ctx; /* viewer, store, node, arena for the service layer */
+	char allow[48]; /* methods the path accepts, for the Allow header of a 405 */
+	oe_ctx ctx;	/* viewer, store, node, arena for the service layer */
 	char actor[40];
 	int status; /* the status answered, for metrics */
 	oe_time arrived;
@@ -39,7 +46,8 @@ typedef struct oe_route {
 	oe_handler fn;
 	bool auth;     /* needs Authorization: Bearer */
 	bool big_body; /* takes bodies up to server.max_import instead of max_body */
-	bool snapshot; /* read-only: auth and handler run in one read transaction */
+	bool snapshot; /* read-only: the handler runs in one read transaction */
+	bool write;    /* changes data: role analyst or admin only */
 } oe_route;
 
 /* Answer with a JSON value (reference stolen). Returns MHD_YES/MHD_NO. */

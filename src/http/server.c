@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,20 +18,20 @@
 #include "service/log.h"
 
 static const oe_route routes[] = {
-    {"GET", "/healthz", oe_h_healthz, false, false, false},
-    {"GET", "/metrics", oe_h_metrics, false, false, true},
-    {"POST", "/api/v1/indicators", oe_h_indicators_post, true, false, false},
-    {"GET", "/api/v1/indicators", oe_h_indicators_list, true, false, true},
-    {"GET", "/api/v1/indicators/{id}", oe_h_indicator_get, true, false, true},
-    {"PATCH", "/api/v1/indicators/{id}", oe_h_indicator_patch, true, false},
-    {"DELETE", "/api/v1/indicators/{id}", oe_h_indicator_delete, true, false},
-    {"POST", "/api/v1/events", oe_h_events_post, true, false},
-    {"GET", "/api/v1/events/{id}", oe_h_event_get, true, false, true},
-    {"POST", "/api/v1/sightings", oe_h_sightings_post, true, false},
-    {"GET", "/api/v1/lookup", oe_h_lookup_get, true, false, true},
-    {"POST", "/api/v1/lookup", oe_h_lookup_post, true, false, true},
-    {"POST", "/api/v1/import", oe_h_import, true, true},
-    {"GET", "/api/v1/export", oe_h_export, true, false},
+    {"GET", "/healthz", oe_h_healthz},
+    {"GET", "/metrics", oe_h_metrics, .auth = true, .snapshot = true},
+    {"POST", "/api/v1/indicators", oe_h_indicators_post, .auth = true, .write = true},
+    {"GET", "/api/v1/indicators", oe_h_indicators_list, .auth = true, .snapshot = true},
+    {"GET", "/api/v1/indicators/{id}", oe_h_indicator_get, .auth = true, .snapshot = true},
+    {"PATCH", "/api/v1/indicators/{id}", oe_h_indicator_patch, .auth = true, .write = true},
+    {"DELETE", "/api/v1/indicators/{id}", oe_h_indicator_delete, .auth = true, .write = true},
+    {"POST", "/api/v1/events", oe_h_events_post, .auth = true, .write = true},
+    {"GET", "/api/v1/events/{id}", oe_h_event_get, .auth = true, .snapshot = true},
+    {"POST", "/api/v1/sightings", oe_h_sightings_post, .auth = true, .write = true},
+    {"GET", "/api/v1/lookup", oe_h_lookup_get, .auth = true, .snapshot = true},
+    {"POST", "/api/v1/lookup", oe_h_lookup_post, .auth = true, .snapshot = true},
+    {"POST", "/api/v1/import", oe_h_import, .auth = true, .big_body = true, .write = true},
+    {"GET", "/api/v1/export", oe_h_export, .auth = true},
 };
 
 /* libmicrohttpd's per-connection pool (headers, buffers); it is cleared for
@@ -92,6 +93,8 @@ int oe_http_bytes(oe_req *r, int status, const char *ctype, char *data, size_t l
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"oureyes\"");
+	if (status == 405 && r->allow[0])
+		MHD_add_response_header(resp, "Allow", r->allow);
 	count_status(r, status);
 	int ret = MHD_queue_response(r->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
@@ -124,9 +127,11 @@ int oe_http_error(oe_req *r, int status, const char *code, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
-	if (!j) /* the message was not valid UTF-8: it echoed outside bytes */
-		j = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
-			      "invalid input (not valid UTF-8)");
+	/* The message was not valid UTF-8: it echoed outside bytes, or the
+	 * truncation above cut a multi-byte character. Keep what is readable. */
+	if (!j)
+		j = json_pack("{s:{s:s,s:o}}", "error", "code", code, "message",
+			      oe_json_string_lossy(msg));
 	if (status >= 500)
 		oe_log(OE_LOG_ERROR, "request failed", "{s:s,s:s,s:i,s:s}", "method", r->method,
 		       "path", r->route ? r->route->path : "?", "status", status, "error", msg);
@@ -172,11 +177,15 @@ json_t *oe_http_body_json(oe_req *r)
 
 /* ---- routing and auth ------------------------------------------------ */
 
-static const oe_route *route_find(const char *method, const char *url, const char **id,
-				  bool *path_known)
+/* The route for method and url, or NULL. The methods the path accepts are
+ * listed in allow ("GET, POST"), empty when no route has the path. */
+static const oe_route *route_find(const char *method, const char *url, const char **id, char *allow,
+				  size_t allowcap)
 {
-	*path_known = false;
+	const oe_route *found = NULL;
+	size_t al = 0;
 	*id = NULL;
+	allow[0] = '\0';
 	for (size_t i = 0; i < OE_ARRAY_SIZE(routes); i++) {
 		const char *p = routes[i].path;
 		size_t pl = strlen(p);
@@ -191,13 +200,16 @@ static const oe_route *route_find(const char *method, const char *url, const cha
 		} else if (strcmp(url, p) != 0) {
 			continue;
 		}
-		*path_known = true;
-		if (strcmp(method, routes[i].method) == 0) {
+		int w =
+		    snprintf(allow + al, allowcap - al, "%s%s", al ? ", " : "", routes[i].method);
+		if (w > 0 && (size_t)w < allowcap - al)
+			al += (size_t)w;
+		if (!found && strcmp(method, routes[i].method) == 0) {
 			*id = idp;
-			return &routes[i];
+			found = &routes[i];
 		}
 	}
-	return NULL;
+	return found;
 }
 
 static int authenticate(oe_req *r)
@@ -234,38 +246,103 @@ static void req_free(oe_req *r)
 	free(r);
 }
 
+/* The thread's store connection with no transaction open: a request that
+ * failed halfway may have left one, and the next BEGIN would fail on it.
+ * rollback is a no-op outside a transaction. */
+static oe_store *req_store(oe_req *r)
+{
+	oe_store *s = thread_store(r->srv->node);
+	if (s)
+		s->ops->rollback(s);
+	return s;
+}
+
+static oe_req *req_new(oe_server *srv, struct MHD_Connection *conn, const char *url,
+		       const char *method)
+{
+	oe_req *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->srv = srv;
+	r->arrived = oe_now();
+	atomic_fetch_add(&srv->inflight, 1);
+	r->conn = conn;
+	r->method = method;
+	r->url = url;
+	oe_buf_init(&r->body);
+	r->ctx.node = srv->node;
+	r->ctx.arena = &r->arena;
+	r->ctx.actor = r->actor;
+	r->ctx.viewer.role = OE_ROLE_PUBLIC;
+	snprintf(r->actor, sizeof(r->actor), "public");
+	return r;
+}
+
+/* The first callback: the headers are in, none of the body is read. Route,
+ * authenticate, authorise and check the announced length here. A refusal
+ * is queued at once; libmicrohttpd then reads no more of the body and
+ * closes the connection after the answer, so a caller without a valid key
+ * (or with the wrong role) cannot make the server buffer a body. */
+static int req_admit(oe_req *r)
+{
+	const oe_config *cfg = &r->srv->node->cfg;
+	r->route = route_find(r->method, r->url, &r->path_id, r->allow, sizeof(r->allow));
+	if (!r->route) {
+		if (r->allow[0])
+			return oe_http_error(r, 405, "method_not_allowed",
+					     "%s is not allowed on %s (allowed: %s)", r->method,
+					     r->url, r->allow);
+		return oe_http_error(r, 404, "not_found", "no such resource: %s", r->url);
+	}
+	r->body.max = (size_t)(r->route->big_body ? cfg->max_import : cfg->max_body);
+	r->ctx.store = req_store(r);
+	if (!r->ctx.store && r->route->fn != oe_h_healthz)
+		return oe_http_error(r, 503, "unavailable", "the database is not available");
+	if (r->route->auth) {
+		int rc = authenticate(r);
+		if (r->status) /* answered 401 (or 5xx) */
+			return rc;
+	}
+	if (r->route->write && r->ctx.viewer.role != OE_ROLE_ANALYST &&
+	    r->ctx.viewer.role != OE_ROLE_ADMIN)
+		return oe_http_error(r, 403, "forbidden",
+				     "a %s key may not change data: %s %s needs role analyst or "
+				     "admin",
+				     oe_role_name(r->ctx.viewer.role), r->method, r->route->path);
+	/* A body over the limit is read and dropped, and 413 answered at the
+	 * end, so that a client that sends its body before reading (most do)
+	 * still reads the answer. One that announced the length and waits for
+	 * "100 Continue" is answered now, before it sends anything. */
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length");
+	if (cl) {
+		char *end;
+		errno = 0;
+		unsigned long long n = strtoull(cl, &end, 10);
+		if (end == cl || *end || errno || n > r->body.max)
+			r->body_too_big = true;
+	}
+	const char *expect = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Expect");
+	if (r->body_too_big && expect && strcasecmp(expect, "100-continue") == 0)
+		return oe_http_error(r, 413, "too_large",
+				     "the request body is over the limit of %zu bytes",
+				     r->body.max);
+	return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload,
 				  size_t *upload_size, void **con_cls)
 {
-	oe_server *srv = cls;
 	oe_req *r = *con_cls;
 	if (!r) {
-		r = calloc(1, sizeof(*r));
+		r = req_new(cls, conn, url, method);
 		if (!r)
 			return MHD_NO;
-		r->srv = srv;
-		r->arrived = oe_now();
-		atomic_fetch_add(&srv->inflight, 1);
-		r->conn = conn;
-		r->method = method;
-		r->url = url;
-		oe_buf_init(&r->body);
-		bool big = false;
-		const char *id;
-		bool known;
-		r->route = route_find(method, url, &id, &known);
-		big = r->route && r->route->big_body;
-		r->body.max = (size_t)(big ? srv->node->cfg.max_import : srv->node->cfg.max_body);
 		*con_cls = r;
-		const char *cl =
-		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-		if (cl) {
-			char *end;
-			unsigned long long n = strtoull(cl, &end, 10);
-			if (*end || n > r->body.max)
-				r->body_too_big = true;
-		}
+		return req_admit(r);
+	}
+	if (r->status) { /* refused by req_admit: whatever else comes is dropped */
+		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -280,39 +357,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 
-	/* The whole request is here. */
-	const char *id;
-	bool known;
-	r->route = route_find(method, url, &id, &known);
-	r->path_id = id;
-	r->ctx.node = srv->node;
-	r->ctx.arena = &r->arena;
-	r->ctx.actor = r->actor;
-	r->ctx.viewer.role = OE_ROLE_PUBLIC;
-	snprintf(r->actor, sizeof(r->actor), "public");
+	/* The whole request is here (and the caller admitted). */
 	if (r->body_too_big)
 		return oe_http_error(r, 413, "too_large",
 				     "the request body is over the limit of %zu bytes",
-				     r->body.max ? r->body.max : (size_t)srv->node->cfg.max_body);
-	if (!r->route) {
-		if (known) {
-			return oe_http_error(r, 405, "method_not_allowed",
-					     "%s is not allowed on %s", method, url);
-		}
-		return oe_http_error(r, 404, "not_found", "no such resource: %s", url);
-	}
-	r->ctx.store = thread_store(srv->node);
-	if (!r->ctx.store && strcmp(r->route->path, "/healthz") != 0)
+				     r->body.max);
+	r->ctx.store = req_store(r);
+	if (!r->ctx.store && r->route->fn != oe_h_healthz)
 		return oe_http_error(r, 503, "unavailable", "the database is not available");
 	bool snap =
 	    r->route->snapshot && r->ctx.store && r->ctx.store->ops->begin_read(r->ctx.store) == 0;
-	int rc = MHD_YES;
-	if (r->route->auth)
-		rc = authenticate(r);
-	if (!r->status) /* authenticate did not answer an error */
-		rc = r->route->fn(r);
-	if (snap)
-		r->ctx.store->ops->commit(r->ctx.store);
+	int rc = r->route->fn(r);
+	if (snap && r->ctx.store->ops->commit(r->ctx.store) != 0) {
+		oe_log(OE_LOG_ERROR, "cannot end the read transaction", "{s:s,s:s}", "method",
+		       r->method, "route", r->route->path);
+		r->ctx.store->ops->rollback(r->ctx.store);
+	}
 	return rc;
 }
 

@@ -103,22 +103,29 @@ int oe_svc_export(oe_ctx *c, oe_export_format fmt, const oe_indicator_filter *f0
 	f.after_id = 0;
 	f.include_revoked = false;
 	oe_time now = oe_now();
+	int max_tlp = OE_TLP_CLEAR;
 	for (;;) {
+		/* The same listing the API pages through, so the same view and
+		 * filters apply; one page of rows in memory at a time. */
 		oe_arena page = OE_ARENA_INIT;
+		oe_ctx pc = *c;
+		pc.arena = &page;
 		oe_indicator_row *rows;
 		size_t n;
+		int64_t next;
 		f.limit = EXPORT_PAGE;
-		ret = c->store->ops->indicator_list(c->store, &f, &page, &rows, &n);
+		ret = oe_svc_indicator_list(&pc, &f, &rows, &n, &next);
 		for (size_t i = 0; !ret && i < n; i++) {
-			f.after_id = rows[i].v.id;
 			if (rows[i].v.valid_until && rows[i].v.valid_until < now)
 				continue; /* expired */
-			if (oe_svc_visible(&c->viewer, &rows[i]))
-				ret = emit(&e, c, &rows[i]);
+			if (rows[i].v.tlp > max_tlp)
+				max_tlp = rows[i].v.tlp;
+			ret = emit(&e, c, &rows[i]);
 		}
 		oe_arena_clear(&page);
-		if (ret || n < EXPORT_PAGE)
+		if (ret || !next)
 			break;
+		f.after_id = next;
 	}
 	if (ret)
 		goto out;
@@ -127,8 +134,10 @@ int oe_svc_export(oe_ctx *c, oe_export_format fmt, const oe_indicator_filter *f0
 		char us[OE_UUID_STR];
 		oe_uuid_v4(&u);
 		oe_uuid_format(&u, us);
-		json_t *ev = oe_misp_event_json(us, "oureyes export", OE_TLP_GREEN,
-						c->node->node_name, NULL, now, e.views, e.nviews);
+		/* The event is marked as its most restricted attribute: tools that
+		 * apply event tags must not share anything wider than allowed. */
+		json_t *ev = oe_misp_event_json(us, "oureyes export", max_tlp, c->node->node_name,
+						NULL, now, e.views, e.nviews);
 		if (!ev) {
 			ret = OE_ENOMEM;
 			goto out;

@@ -17,23 +17,55 @@ static bool can_write(const oe_viewer *v)
 	return v->role == OE_ROLE_ANALYST || v->role == OE_ROLE_ADMIN;
 }
 
+static bool live(const oe_assertion *a, oe_time now)
+{
+	return !a->revoked && (!a->valid_until || a->valid_until > now);
+}
+
 bool oe_svc_visible(const oe_viewer *v, oe_indicator_row *row)
 {
-	if (oe_may_see(v, (oe_tlp)row->v.tlp, row->org_id))
-		return true;
-	/* Not the origin's assertion: maybe another organisation's. */
-	int best = -1;
-	for (size_t i = 0; i < row->nothers; i++)
-		if (oe_may_see(v, (oe_tlp)row->others[i].tlp, row->others[i].org_id) &&
-		    (best < 0 || row->others[i].tlp < best))
-			best = row->others[i].tlp;
-	if (best < 0)
+	oe_time now = oe_now();
+	oe_assertion origin = {row->org_id,	   row->v.tlp,	      row->v.confidence,
+			       row->v.description, row->v.first_seen, row->v.last_seen,
+			       row->v.valid_until, row->v.revoked};
+	bool origin_vis = oe_may_see(v, (oe_tlp)origin.tlp, origin.org_id);
+	int64_t n = origin_vis;
+	const oe_assertion *best_live = NULL, *best = NULL, *own = NULL;
+	for (size_t i = 0; i < row->nothers; i++) {
+		const oe_assertion *o = &row->others[i];
+		if (!oe_may_see(v, (oe_tlp)o->tlp, o->org_id))
+			continue;
+		n++;
+		if (o->org_id == v->org_id && live(o, now))
+			own = o;
+		if (!best || o->tlp < best->tlp)
+			best = o;
+		if (live(o, now) && (!best_live || o->tlp < best_live->tlp))
+			best_live = o;
+	}
+	if (!n)
 		return false;
-	/* Show the value as that organisation shares it, nothing of the origin. */
-	row->v.tlp = best;
-	row->v.description = NULL;
+	row->n_orgs = n;
+	/* The caller sees one assertion: its own organisation's when live,
+	 * else the origin's when it may see it and it is live, else the
+	 * widest-shared live one it may see, else whatever it may see. Nothing
+	 * of an assertion it may not see is shown. */
+	const oe_assertion *p = own				   ? own
+				: origin_vis && live(&origin, now) ? NULL
+				: best_live			   ? best_live
+				: origin_vis			   ? NULL
+								   : best;
+	if (!p)
+		return true; /* the origin's own, as stored */
+	row->v.tlp = p->tlp;
+	row->v.confidence = p->confidence;
+	row->v.description = p->description;
+	row->v.first_seen = p->first_seen;
+	row->v.last_seen = p->last_seen;
+	row->v.valid_until = p->valid_until;
+	row->v.revoked = p->revoked;
+	row->v.tags = NULL; /* tags are the origin's */
 	row->v.ntags = 0;
-	row->v.tags = NULL;
 	row->v.org_name = NULL;
 	row->v.org_stix_id = NULL;
 	return true;
@@ -44,11 +76,13 @@ static const char *warn(oe_ctx *c, oe_itype t, const char *value)
 	return c->node->wl ? oe_warninglists_match(c->node->wl, t, value) : NULL;
 }
 
-static int store_ioc(oe_ctx *c, const oe_ioc *ioc, oe_time now, int64_t *id, oe_import_result *r)
+/* def_tlp marks the value when this assertion is new and says nothing
+ * itself (an event's marking); an existing assertion keeps its own. */
+static int store_ioc(oe_ctx *c, const oe_ioc *ioc, int def_tlp, oe_time now, int64_t *id,
+		     oe_import_result *r)
 {
 	oe_upsert_outcome o;
-	int ret = c->store->ops->indicator_upsert(c->store, ioc, c->viewer.org_id,
-						  c->node->cfg.default_tlp,
+	int ret = c->store->ops->indicator_upsert(c->store, ioc, c->viewer.org_id, def_tlp,
 						  c->node->cfg.default_confidence, now, id, &o);
 	if (ret)
 		return ret;
@@ -133,15 +167,23 @@ static int merge_duplicates(oe_import_set *set, size_t *dup)
 
 /* Store set->iocs[i], or only point at its first mention when that one is
  * already stored. */
-static int store_one(oe_ctx *c, oe_import_set *set, const size_t *dup, size_t i, oe_time now,
-		     oe_import_result *r)
+static int store_one(oe_ctx *c, oe_import_set *set, const size_t *dup, size_t i, int def_tlp,
+		     oe_time now, oe_import_result *r)
 {
 	if (dup[i] != i && r->ids[dup[i]]) {
 		r->ids[i] = r->ids[dup[i]];
 		r->skipped++;
 		return 0;
 	}
-	return store_ioc(c, &set->iocs[i], now, &r->ids[i], r);
+	return store_ioc(c, &set->iocs[i], def_tlp, now, &r->ids[i], r);
+}
+
+static int audit_import(oe_ctx *c, oe_time now, const oe_import_result *r, size_t refused)
+{
+	char detail[160];
+	snprintf(detail, sizeof(detail), "imported=%zu updated=%zu skipped=%zu refused=%zu",
+		 r->imported, r->updated, r->skipped, refused);
+	return c->store->ops->audit(c->store, now, c->actor, "indicator.import", NULL, detail);
 }
 
 int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
@@ -150,13 +192,14 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 	memset(r, 0, sizeof(*r));
 	if (!can_write(&c->viewer))
 		return OE_EPERM;
-	r->ids = oe_arena_alloc(c->arena, (set->niocs ? set->niocs : 1) * sizeof(int64_t));
-	if (!r->ids)
+	size_t ni = set->niocs ? set->niocs : 1, ne = set->nevents ? set->nevents : 1;
+	r->ids = oe_arena_alloc(c->arena, ni * sizeof(int64_t));
+	r->event_ids = oe_arena_alloc(c->arena, ne * sizeof(int64_t));
+	size_t *dup = oe_arena_alloc(c->arena, ni * sizeof(size_t));
+	if (!r->ids || !r->event_ids || !dup)
 		return OE_ENOMEM;
-	memset(r->ids, 0, (set->niocs ? set->niocs : 1) * sizeof(int64_t));
-	size_t *dup = oe_arena_alloc(c->arena, (set->niocs ? set->niocs : 1) * sizeof(size_t));
-	if (!dup)
-		return OE_ENOMEM;
+	memset(r->ids, 0, ni * sizeof(int64_t));
+	memset(r->event_ids, 0, ne * sizeof(int64_t));
 	int ret = merge_duplicates(set, dup);
 	if (ret)
 		return ret;
@@ -165,6 +208,7 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 	if (ret)
 		return ret;
 	size_t in_tx = 0;
+	oe_import_result committed = {0}; /* what earlier batches stored */
 	/* Which iocs belong to an event: those are stored with it. */
 	size_t ev = 0;
 	for (size_t i = 0; i < set->niocs;) {
@@ -172,14 +216,16 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 		       set->events[ev].first <= i)
 			ev++; /* an event with no valid indicator: nothing to store */
 		if (ev < set->nevents && set->events[ev].first == i && set->events[ev].count > 0) {
-			oe_event_in *e = &set->events[ev++];
+			size_t ei = ev++;
+			oe_event_in *e = &set->events[ei];
 			oe_import_result save = *r;
 			if ((ret = s->ops->savepoint(s)))
 				goto fail;
 			int64_t eid = 0;
 			int err = 0;
-			if (e->ext_id && s->ops->event_find_ext(s, e->ext_id, &eid) == 0) {
-				/* The same event again: its links are refreshed below. */
+			if (e->ext_id &&
+			    s->ops->event_find_ext(s, c->viewer.org_id, e->ext_id, &eid) == 0) {
+				/* Our own event again: its links are refreshed below. */
 			} else {
 				char us[OE_UUID_STR];
 				oe_uuid u;
@@ -192,11 +238,11 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 				if (!err)
 					r->events++;
 			}
+			/* The event's marking applies to the values it brings in, not
+			 * to assertions that already exist. */
+			int def_tlp = e->tlp >= 0 ? e->tlp : c->node->cfg.default_tlp;
 			for (size_t k = 0; !err && k < e->count; k++) {
-				oe_ioc *ioc = &set->iocs[e->first + k];
-				if (ioc->tlp < 0 && e->tlp >= 0)
-					ioc->tlp = e->tlp; /* the event's marking applies */
-				err = store_one(c, set, dup, e->first + k, now, r);
+				err = store_one(c, set, dup, e->first + k, def_tlp, now, r);
 				if (!err)
 					err = s->ops->event_link(s, eid, r->ids[e->first + k]);
 			}
@@ -212,11 +258,13 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 				}
 			} else if ((ret = s->ops->release(s))) {
 				goto fail;
+			} else {
+				r->event_ids[ei] = eid;
 			}
 			in_tx += e->count;
 			i = e->first + e->count;
 		} else {
-			ret = store_one(c, set, dup, i, now, r);
+			ret = store_one(c, set, dup, i, c->node->cfg.default_tlp, now, r);
 			if (ret == OE_ECONFLICT) {
 				oe_import_error_add(set,
 						    set->iocs[i].ext_id ? set->iocs[i].ext_id
@@ -230,18 +278,26 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 			in_tx++;
 		}
 		if (in_tx >= IMPORT_TX_ROWS) {
-			if ((ret = s->ops->commit(s)) || (ret = s->ops->begin(s)))
+			/* Each committed batch is audited with what it stored. */
+			oe_import_result batch = *r;
+			batch.imported -= committed.imported;
+			batch.updated -= committed.updated;
+			batch.skipped -= committed.skipped;
+			if ((ret = audit_import(c, now, &batch, 0)) || (ret = s->ops->commit(s)) ||
+			    (ret = s->ops->begin(s)))
 				goto fail;
+			committed = *r;
 			in_tx = 0;
 		}
 	}
 	r->skipped += set->skipped;
 	r->refused = set->nerrors + set->nerrors_dropped;
 	{
-		char detail[160];
-		snprintf(detail, sizeof(detail), "imported=%zu updated=%zu skipped=%zu refused=%zu",
-			 r->imported, r->updated, r->skipped, r->refused);
-		if ((ret = s->ops->audit(s, now, c->actor, "indicator.import", NULL, detail)))
+		oe_import_result batch = *r;
+		batch.imported -= committed.imported;
+		batch.updated -= committed.updated;
+		batch.skipped -= committed.skipped;
+		if ((ret = audit_import(c, now, &batch, r->refused)))
 			goto fail;
 	}
 	return s->ops->commit(s);
@@ -268,23 +324,48 @@ int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out)
 		return ret;
 	if (!oe_svc_visible(&c->viewer, &out->row))
 		return OE_ENOTFOUND;
-	if ((ret = c->store->ops->indicator_links(c->store, &out->row)))
-		return ret;
 	out->warninglist = warn(c, out->row.v.type, out->row.v.value);
 	out->row.v.warninglist = out->warninglist;
 	oe_event_row *evs;
-	size_t nev;
-	if ((ret = c->store->ops->events_of(c->store, out->row.v.id, c->arena, &evs, &nev)))
+	oe_sighting_row *sts;
+	size_t nev, nst;
+	if ((ret = c->store->ops->events_of(c->store, out->row.v.id, c->arena, &evs, &nev)) ||
+	    (ret = c->store->ops->sightings_of(c->store, out->row.v.id, c->arena, &sts, &nst)))
 		return ret;
-	/* Only the events the caller may see are listed. */
+	/* Only what the caller may see is listed or counted. */
 	out->events = oe_arena_alloc(c->arena, (nev ? nev : 1) * sizeof(*evs));
-	if (!out->events)
+	out->sightings = oe_arena_alloc(c->arena, (nst ? nst : 1) * sizeof(*sts));
+	if (!out->events || !out->sightings)
 		return OE_ENOMEM;
 	for (size_t i = 0; i < nev; i++)
 		if (oe_may_see(&c->viewer, (oe_tlp)evs[i].tlp, evs[i].org_id))
 			out->events[out->nevents++] = evs[i];
-	return c->store->ops->sightings_of(c->store, out->row.v.id, c->arena, &out->sightings,
-					   &out->nsightings);
+	for (size_t i = 0; i < nst; i++)
+		if (oe_may_see(&c->viewer, (oe_tlp)sts[i].tlp, sts[i].org_id)) {
+			out->sightings[out->nsightings++] = sts[i];
+			out->row.n_sightings += sts[i].count;
+		}
+	out->row.n_events = (int64_t)out->nevents;
+	return 0;
+}
+
+/* The list's filters on what the caller sees (the store prefilters only on
+ * what cannot leak: type, value, modification time, the origin's tags). */
+static bool passes(const oe_indicator_filter *f, const oe_indicator_row *r, oe_time now)
+{
+	if (f->max_tlp >= 0 && r->v.tlp > f->max_tlp)
+		return false;
+	if (!f->include_revoked && r->v.revoked)
+		return false;
+	if (f->tag) {
+		bool has = false;
+		for (size_t i = 0; i < r->v.ntags && !has; i++)
+			has = strcmp(r->v.tags[i], f->tag) == 0;
+		if (!has)
+			return false;
+	}
+	(void)now;
+	return true;
 }
 
 int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **rows, size_t *n,
@@ -295,6 +376,7 @@ int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **
 	if (!out)
 		return OE_ENOMEM;
 	*next = 0;
+	oe_time now = oe_now();
 	/* Rows the caller may not see are filtered here, by the one policy
 	 * function; keep reading pages until the answer is full. */
 	for (int rounds = 0; got < want && rounds < 64; rounds++) {
@@ -306,7 +388,7 @@ int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **
 			return ret;
 		for (size_t i = 0; i < np; i++) {
 			f->after_id = page[i].v.id;
-			if (oe_svc_visible(&c->viewer, &page[i])) {
+			if (oe_svc_visible(&c->viewer, &page[i]) && passes(f, &page[i], now)) {
 				page[i].v.warninglist = warn(c, page[i].v.type, page[i].v.value);
 				out[got++] = page[i];
 			}
@@ -321,57 +403,53 @@ int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **
 	f->limit = want;
 	*rows = out;
 	*n = got;
-	*next = f->after_id;
+	/* The cursor is the last row shown, so it names nothing hidden; only a
+	 * page cut short after many hidden rows has to point past them. */
+	*next = got == want ? out[got - 1].v.id : f->after_id;
 	return 0;
 }
 
-static int writable_row(oe_ctx *c, const char *id, oe_indicator_row *row)
+/* The caller may change its own organisation's assertion of a value it
+ * can see: the origin's, or the one it added. */
+static int change(oe_ctx *c, const char *id, const oe_indicator_patch *p, const char *action)
 {
+	oe_store *s = c->store;
 	oe_uuid u;
 	if (parse_indicator_id(id, &u))
 		return OE_ENOTFOUND;
-	int ret = c->store->ops->indicator_get(c->store, 0, &u, c->arena, row);
-	if (ret)
-		return ret;
-	if (!oe_svc_visible(&c->viewer, row))
-		return OE_ENOTFOUND;
-	if (!can_write(&c->viewer) || row->org_id != c->viewer.org_id)
+	if (!can_write(&c->viewer))
 		return OE_EPERM;
-	return 0;
-}
-
-int oe_svc_indicator_patch(oe_ctx *c, const char *id, const oe_ioc *patch)
-{
-	oe_store *s = c->store;
 	int ret = s->ops->begin(s);
 	if (ret)
 		return ret;
 	oe_indicator_row row;
 	oe_time now = oe_now();
-	if ((ret = writable_row(c, id, &row)) ||
-	    (ret = s->ops->indicator_update(s, row.v.id, patch, now)) ||
-	    (ret = s->ops->audit(s, now, c->actor, "indicator.update", id, NULL))) {
+	ret = s->ops->indicator_get(s, 0, &u, c->arena, &row);
+	if (!ret && !oe_svc_visible(&c->viewer, &row))
+		ret = OE_ENOTFOUND;
+	if (!ret) {
+		ret = s->ops->indicator_patch(s, row.v.id, c->viewer.org_id, p, now);
+		if (ret == OE_ENOTFOUND)
+			ret = OE_EPERM; /* visible, but not an assertion of ours */
+	}
+	if (!ret)
+		ret = s->ops->audit(s, now, c->actor, action, id, NULL);
+	if (ret) {
 		s->ops->rollback(s);
 		return ret;
 	}
 	return s->ops->commit(s);
+}
+
+int oe_svc_indicator_patch(oe_ctx *c, const char *id, const oe_indicator_patch *p)
+{
+	return change(c, id, p, "indicator.update");
 }
 
 int oe_svc_indicator_revoke(oe_ctx *c, const char *id)
 {
-	oe_store *s = c->store;
-	int ret = s->ops->begin(s);
-	if (ret)
-		return ret;
-	oe_indicator_row row;
-	oe_time now = oe_now();
-	if ((ret = writable_row(c, id, &row)) ||
-	    (ret = s->ops->indicator_revoke(s, row.v.id, now)) ||
-	    (ret = s->ops->audit(s, now, c->actor, "indicator.revoke", id, NULL))) {
-		s->ops->rollback(s);
-		return ret;
-	}
-	return s->ops->commit(s);
+	oe_indicator_patch p = {.tlp = -1, .confidence = -1, .revoked = 1};
+	return change(c, id, &p, "indicator.revoke");
 }
 
 int oe_svc_lookup(oe_ctx *c, const char *raw, size_t len, oe_lookup_result *out)
@@ -395,8 +473,10 @@ int oe_svc_lookup(oe_ctx *c, const char *raw, size_t len, oe_lookup_result *out)
 		return 0;
 	if (ret)
 		return ret;
-	if (out->hit.v.revoked || (out->hit.v.valid_until && out->hit.v.valid_until < oe_now()) ||
-	    !oe_svc_visible(&c->viewer, &out->hit))
+	/* A match needs a live assertion the caller may see; the view prefers
+	 * one, so a dead view means there is none. */
+	if (!oe_svc_visible(&c->viewer, &out->hit) || out->hit.v.revoked ||
+	    (out->hit.v.valid_until && out->hit.v.valid_until < oe_now()))
 		return 0;
 	out->hit.v.warninglist = out->warninglist;
 	out->match = true;
@@ -429,32 +509,40 @@ int oe_svc_event_get(oe_ctx *c, const char *uuid, oe_event_detail *out)
 	return 0;
 }
 
-int oe_svc_sighting_add(oe_ctx *c, oe_itype type, const char *raw, size_t len, int64_t count,
-			oe_time first, oe_time last, int64_t *id, char *indicator_id,
+/* How far in the future a sighting may say it happened: clock skew. */
+#define SIGHTING_FUTURE_MAX ((oe_time)86400 * 1000000)
+
+int oe_svc_sighting_add(oe_ctx *c, oe_itype type, const char *raw, size_t len, int tlp,
+			int64_t count, oe_time first, oe_time last, int64_t *id, char *indicator_id,
 			const char **why)
 {
 	char buf[OE_VALUE_MAX + 1];
 	oe_itype t = type;
 	*why = NULL;
-	if (c->viewer.role == OE_ROLE_PUBLIC)
+	if (!can_write(&c->viewer))
 		return OE_EPERM;
 	int ret = type == OE_T_NONE
 		      ? oe_detect(raw, len, &c->node->canon, &t, buf, sizeof(buf), why)
 		      : oe_canon(type, raw, len, &c->node->canon, buf, sizeof(buf), why);
 	if (ret)
 		return OE_EINVAL;
+	oe_time now = oe_now();
+	if (first > now + SIGHTING_FUTURE_MAX || last > now + SIGHTING_FUTURE_MAX) {
+		*why = "a sighting cannot be in the future";
+		return OE_EINVAL;
+	}
 	oe_uuid u;
 	oe_indicator_uuid(t, buf, &u);
 	oe_store *s = c->store;
 	if ((ret = s->ops->begin(s)))
 		return ret;
 	oe_indicator_row row;
-	oe_time now = oe_now();
 	ret = s->ops->indicator_get(s, 0, &u, c->arena, &row);
 	if (!ret && !oe_svc_visible(&c->viewer, &row))
 		ret = OE_ENOTFOUND;
 	if (!ret)
-		ret = s->ops->sighting_add(s, row.v.id, c->viewer.org_id, count,
+		ret = s->ops->sighting_add(s, row.v.id, c->viewer.org_id,
+					   tlp >= 0 ? tlp : c->node->cfg.default_tlp, count,
 					   first ? first : now, last ? last : now, now, id);
 	if (!ret)
 		ret = s->ops->audit(s, now, c->actor, "sighting.add", row.v.stix_id, NULL);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/json.h"
 #include "core/uuid.h"
 #include "core/warninglist.h"
 
@@ -114,6 +115,11 @@ int oe_node_init(const char *dir, const char *org, const char *country, char nod
 	int ret;
 	if (!org || !*org || strlen(org) > 200) {
 		snprintf(err, errcap, "--org: an organisation name of 1 to 200 bytes is required");
+		return OE_EINVAL;
+	}
+	if (!oe_utf8_printable(org, strlen(org))) {
+		snprintf(err, errcap,
+			 "--org: the name must be UTF-8 text without control characters");
 		return OE_EINVAL;
 	}
 	if (!valid_country(country)) {

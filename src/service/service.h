@@ -22,12 +22,13 @@ typedef struct {
 /* --- import and ingest ------------------------------------------------ */
 
 typedef struct {
-	size_t imported; /* new indicators */
-	size_t updated;	 /* existing indicators changed or newly correlated */
-	size_t skipped;	 /* unchanged, or objects that are not indicators */
-	size_t refused;	 /* listed in the set's errors */
-	size_t events;	 /* events created */
-	int64_t *ids;	 /* indicator id per ioc of the set (0 when refused), in the arena */
+	size_t imported;    /* new indicators */
+	size_t updated;	    /* existing indicators changed or newly correlated */
+	size_t skipped;	    /* unchanged, or objects that are not indicators */
+	size_t refused;	    /* listed in the set's errors */
+	size_t events;	    /* events created */
+	int64_t *ids;	    /* indicator id per ioc of the set (0 when refused), in the arena */
+	int64_t *event_ids; /* event id per event of the set (0 when refused), in the arena */
 } oe_import_result;
 
 /* Store everything valid in set as the caller's organisation. Each event is
@@ -57,9 +58,11 @@ int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out);
  * next page or 0 at the end. */
 int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **rows, size_t *n,
 			  int64_t *next);
-/* Change what patch sets (tlp, confidence, description, valid_until, tags).
- * Only the origin organisation's analysts and admins. */
-int oe_svc_indicator_patch(oe_ctx *c, const char *id, const oe_ioc *patch);
+/* Change the caller's organisation's assertion of a value it can see (the
+ * origin's, or the one it added): what p sets. OE_ENOTFOUND when the value
+ * is not visible, OE_EPERM when the caller has no assertion of it or no
+ * write role. Revoking is a change of "revoked". */
+int oe_svc_indicator_patch(oe_ctx *c, const char *id, const oe_indicator_patch *p);
 int oe_svc_indicator_revoke(oe_ctx *c, const char *id);
 
 /* --- lookups ------------------------------------------------------------ */
@@ -88,9 +91,10 @@ typedef struct {
 
 int oe_svc_event_get(oe_ctx *c, const char *uuid, oe_event_detail *out);
 
-/* Record that the caller's organisation saw the value count times. */
-int oe_svc_sighting_add(oe_ctx *c, oe_itype type, const char *raw, size_t len, int64_t count,
-			oe_time first, oe_time last, int64_t *id, char *indicator_id,
+/* Record that the caller's organisation saw the value count times; the
+ * sighting is shared under tlp (-1: the node's default). */
+int oe_svc_sighting_add(oe_ctx *c, oe_itype type, const char *raw, size_t len, int tlp,
+			int64_t count, oe_time first, oe_time last, int64_t *id, char *indicator_id,
 			const char **why);
 
 /* --- export ------------------------------------------------------------- */

@@ -6,6 +6,7 @@
  * (kill -9); only a power loss may lose the last commits. */
 #include <pthread.h>
 #include <sodium.h>
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,11 +39,14 @@ static const char *const stmt_sql[ST__COUNT] = {
 		   "last_seen=?,valid_until=?,revoked=?,modified=? WHERE id=?",
     [ST_INS_TAG] = "INSERT OR IGNORE INTO indicator_tags(indicator_id,tag) VALUES(?,?)",
     [ST_UPSERT_IORG] =
-	"INSERT INTO indicator_orgs(indicator_id,org_id,tlp,first_seen,last_seen) "
-	"VALUES(?,?,?,?,?) ON CONFLICT(indicator_id,org_id) DO UPDATE SET "
-	"tlp=excluded.tlp,first_seen=excluded.first_seen,last_seen=excluded.last_seen",
-    [ST_SEL_IORG] = "SELECT tlp,first_seen,last_seen FROM indicator_orgs WHERE indicator_id=? AND "
-		    "org_id=?",
+	"INSERT INTO indicator_orgs(indicator_id,org_id,tlp,first_seen,last_seen,confidence,"
+	"description,valid_until,revoked,modified) VALUES(?,?,?,?,?,?,?,?,?,?) "
+	"ON CONFLICT(indicator_id,org_id) DO UPDATE SET tlp=excluded.tlp,first_seen="
+	"excluded.first_seen,last_seen=excluded.last_seen,confidence=excluded.confidence,"
+	"description=excluded.description,valid_until=excluded.valid_until,revoked="
+	"excluded.revoked,modified=excluded.modified",
+    [ST_SEL_IORG] = "SELECT tlp,first_seen,last_seen,confidence,description,valid_until,revoked "
+		    "FROM indicator_orgs WHERE indicator_id=? AND org_id=?",
     [ST_INS_EVLINK] = "INSERT OR IGNORE INTO event_indicators(event_id,indicator_id) VALUES(?,?)",
 };
 
@@ -213,7 +217,13 @@ static int sq_begin_read(oe_store *s)
 }
 static int sq_commit(oe_store *s)
 {
-	return run(SQ(s), "COMMIT");
+	sq_store *q = SQ(s);
+	int ret = run(q, "COMMIT");
+	/* A failed COMMIT leaves the transaction open; this connection is
+	 * reused by the next request, which must not inherit it. */
+	if (ret && !sqlite3_get_autocommit(q->db))
+		exec(q, "ROLLBACK");
+	return ret;
 }
 static void sq_rollback(oe_store *s)
 {
@@ -461,11 +471,26 @@ static oe_time tmax(oe_time a, oe_time b)
 	return a > b ? a : b;
 }
 
+/* Mark an indicator changed (for "since" filters) when an assertion of it
+ * changed. */
+static int touch(sq_store *q, int64_t id, oe_time now)
+{
+	sqlite3_stmt *st = prep(q, "UPDATE indicators SET modified=?1 WHERE id=?2 AND modified<?1");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st);
+	release(q, st);
+	return rc == SQLITE_DONE ? 0 : OE_EIO;
+}
+
 static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int def_tlp,
 			       int def_confidence, oe_time now, int64_t *id,
 			       oe_upsert_outcome *outcome)
 {
 	sq_store *q = SQ(s);
+	int ret;
 	oe_uuid u;
 	oe_indicator_uuid(c->type, c->value, &u);
 	sqlite3_stmt *st = stmt(q, ST_INS_IND);
@@ -520,7 +545,7 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	*id = rid;
 
 	if (rorg != org_id) {
-		/* Another organisation knows the value: a correlation link. */
+		/* Another organisation's assertion of a value the node knows. */
 		sqlite3_stmt *sel = stmt(q, ST_SEL_IORG);
 		if (!sel)
 			return OE_EIO;
@@ -530,12 +555,25 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 		int otlp = had ? sqlite3_column_int(sel, 0) : -1;
 		oe_time of = had ? sqlite3_column_int64(sel, 1) : 0,
 			ol = had ? sqlite3_column_int64(sel, 2) : 0;
+		int oconf = had ? sqlite3_column_int(sel, 3) : -1;
+		const char *od = had ? (const char *)sqlite3_column_text(sel, 4) : NULL;
+		char odesc[OE_TEXT_MAX + 1];
+		bool had_od = od != NULL;
+		snprintf(odesc, sizeof(odesc), "%s", od ? od : "");
+		oe_time ov = had ? sqlite3_column_int64(sel, 5) : 0;
+		int orev = had ? sqlite3_column_int(sel, 6) : 0;
 		sqlite3_reset(sel);
 		int ntlp = c->tlp >= 0 ? c->tlp : had ? otlp : def_tlp;
+		int nconf = c->confidence >= 0 ? c->confidence : had ? oconf : def_confidence;
+		const char *nd = c->description ? c->description : had_od ? odesc : NULL;
 		/* Seen times widen only when the assertion says when. */
 		oe_time nf = had ? tmin(of, c->first_seen) : first;
 		oe_time nl = had ? tmax(ol, c->last_seen) : last;
-		bool changed = !had || otlp != ntlp || nf != of || nl != ol;
+		oe_time nv = c->valid_until ? c->valid_until : ov;
+		int nrev = c->revoked ? 1 : orev;
+		bool changed = !had || otlp != ntlp || nf != of || nl != ol || nconf != oconf ||
+			       nv != ov || nrev != orev ||
+			       (nd && (!had_od || strcmp(nd, odesc) != 0));
 		if (!changed) {
 			*outcome = OE_UPSERT_UNCHANGED;
 			return 0;
@@ -548,11 +586,19 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 		sqlite3_bind_int(st, 3, ntlp);
 		sqlite3_bind_int64(st, 4, nf);
 		sqlite3_bind_int64(st, 5, nl);
+		sqlite3_bind_int(st, 6, nconf);
+		bind_text_or_null(st, 7, nd);
+		bind_time_or_null(st, 8, nv);
+		sqlite3_bind_int(st, 9, nrev);
+		sqlite3_bind_int64(st, 10, now);
 		rc = sqlite3_step(st);
 		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
 		if (rc != SQLITE_DONE)
 			return sq_err(q);
-		*outcome = OE_UPSERT_UPDATED;
+		if ((ret = touch(q, rid, now)))
+			return ret;
+		*outcome = had ? OE_UPSERT_UPDATED : OE_UPSERT_CREATED;
 		return 0;
 	}
 
@@ -561,9 +607,9 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	const char *ndesc = c->description ? c->description : had_desc ? desc_old : NULL;
 	oe_time nf = tmin(f0, c->first_seen), nl = tmax(l0, c->last_seen);
 	oe_time nv = c->valid_until ? c->valid_until : v0;
-	int nrev = c->revoked;
+	int nrev = c->revoked ? 1 : rev0; /* a feed re-sending a value does not revive it */
 	bool tags_added = false;
-	int ret = add_tags(q, rid, c->tags, c->ntags, &tags_added);
+	ret = add_tags(q, rid, c->tags, c->ntags, &tags_added);
 	if (ret)
 		return ret;
 	bool changed = ntlp != tlp || nconf != conf || nf != f0 || nl != l0 || nv != v0 ||
@@ -597,15 +643,18 @@ touch:
 }
 
 /* One statement reads an indicator with its tags and the other
- * organisations' assertions folded in: tags joined by U+001F, assertions as
- * "org:tlp" joined by ','. Tags cannot hold control characters (the API
- * refuses them), so the separator is safe. */
+ * organisations' assertions folded in: tags joined by U+001F (the API
+ * refuses control characters in tags, so the separator is safe), the
+ * assertions as a JSON array of arrays (NULL when there are none: the
+ * common case costs nothing). */
 #define IND_COLS                                                                                   \
 	"i.id,i.uuid,i.type,i.value,i.tlp,i.confidence,i.description,i.created,i.modified,"        \
 	"i.first_seen,i.last_seen,i.valid_until,i.revoked,i.org_id,o.stix_id,o.name,"              \
 	"(SELECT group_concat(tag,char(31)) FROM (SELECT tag FROM indicator_tags WHERE "           \
 	"indicator_id=i.id ORDER BY tag)),"                                                        \
-	"(SELECT group_concat(org_id||':'||tlp) FROM indicator_orgs WHERE indicator_id=i.id)"
+	"(SELECT json_group_array(json_array(org_id,tlp,confidence,ifnull(first_seen,0),"          \
+	"ifnull(last_seen,0),ifnull(valid_until,0),revoked,description)) FROM indicator_orgs "     \
+	"WHERE indicator_id=i.id)"
 
 static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicator_row *r)
 {
@@ -658,23 +707,28 @@ static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicat
 		v->ntags = n;
 	}
 	const char *others = (const char *)sqlite3_column_text(st, 17);
-	if (others) {
-		size_t n = 1;
-		for (const char *p = others; *p; p++)
-			n += *p == ',';
-		struct oe_assertion *o = oe_arena_alloc(a, n * sizeof(*o));
-		if (!o)
-			return OE_ENOMEM;
-		n = 0;
-		for (const char *p = others; *p;) {
-			char *end;
-			o[n].org_id = strtoll(p, &end, 10);
-			if (*end != ':')
-				return OE_EIO;
-			o[n].tlp = (int)strtol(end + 1, &end, 10);
-			n++;
-			p = *end == ',' ? end + 1 : end;
+	if (others && strcmp(others, "[]") != 0) {
+		json_t *j = json_loads(others, 0, NULL);
+		size_t n = json_array_size(j);
+		oe_assertion *o = n ? oe_arena_alloc(a, n * sizeof(*o)) : NULL;
+		if (!j || !n || !o) {
+			json_decref(j);
+			return j ? OE_ENOMEM : OE_EIO;
 		}
+		for (size_t i = 0; i < n; i++) {
+			json_t *e = json_array_get(j, i);
+			o[i].org_id = json_integer_value(json_array_get(e, 0));
+			o[i].tlp = (int)json_integer_value(json_array_get(e, 1));
+			o[i].confidence = (int)json_integer_value(json_array_get(e, 2));
+			o[i].first_seen = json_integer_value(json_array_get(e, 3));
+			o[i].last_seen = json_integer_value(json_array_get(e, 4));
+			o[i].valid_until = json_integer_value(json_array_get(e, 5));
+			o[i].revoked = json_integer_value(json_array_get(e, 6)) != 0;
+			json_t *d = json_array_get(e, 7);
+			o[i].description =
+			    json_is_string(d) ? oe_arena_strdup(a, json_string_value(d)) : NULL;
+		}
+		json_decref(j);
 		r->others = o;
 		r->nothers = n;
 	}
@@ -743,10 +797,8 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 			     " AND i.id IN (SELECT indicator_id FROM indicator_tags WHERE tag=?4)");
 	if (f->since)
 		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.modified>=?5");
-	if (f->max_tlp >= 0)
-		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.tlp<=?6");
-	if (!f->include_revoked)
-		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.revoked=0");
+	/* TLP and revocation are judged on the caller's view, by the service:
+	 * filtering on the origin's hidden fields here would leak them. */
 	snprintf(sql + len, sizeof(sql) - (size_t)len, " ORDER BY i.id LIMIT ?7");
 	sqlite3_stmt *st = prep(q, sql);
 	if (!st)
@@ -761,7 +813,6 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 	if (f->tag)
 		sqlite3_bind_text(st, 4, f->tag, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, f->since);
-	sqlite3_bind_int(st, 6, f->max_tlp);
 	sqlite3_bind_int64(st, 7, (int64_t)f->limit);
 	oe_indicator_row *rows = oe_arena_alloc(a, (f->limit ? f->limit : 1) * sizeof(*rows));
 	size_t cnt = 0;
@@ -776,31 +827,55 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 	return ret;
 }
 
-static int sq_indicator_update(oe_store *s, int64_t id, const oe_ioc *c, oe_time now)
+static int sq_indicator_patch(oe_store *s, int64_t id, int64_t org_id, const oe_indicator_patch *p,
+			      oe_time now)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st = prep(q, "UPDATE indicators SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,"
-				   "confidence),description=ifnull(?3,description),valid_until="
-				   "ifnull(?4,valid_until),revoked=ifnull(?5,revoked),modified=?6 "
-				   "WHERE id=?7");
+	sqlite3_stmt *st = prep(q, "SELECT org_id FROM indicators WHERE id=?");
 	if (!st)
 		return OE_EIO;
-	if (c->tlp >= 0)
-		sqlite3_bind_int(st, 1, c->tlp);
-	if (c->confidence >= 0)
-		sqlite3_bind_int(st, 2, c->confidence);
-	bind_text_or_null(st, 3, c->description);
-	bind_time_or_null(st, 4, c->valid_until);
-	if (c->revoked)
-		sqlite3_bind_int(st, 5, 1);
-	sqlite3_bind_int64(st, 6, now);
-	sqlite3_bind_int64(st, 7, id);
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	int64_t origin = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	release(q, st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
+	bool own = origin == org_id;
+	if (!own && p->set_tags)
+		return OE_EPERM; /* tags belong to the origin's assertion */
+	/* ?2.. are "set" flags, so NULL can mean "clear" where a flag says so. */
+	st = prep(q,
+		  own ? "UPDATE indicators SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,confidence),"
+			"description=CASE WHEN ?3 THEN ?4 ELSE description END,valid_until=CASE "
+			"WHEN ?5 THEN ?6 ELSE valid_until END,revoked=ifnull(?7,revoked),"
+			"modified=?8 WHERE id=?9"
+		      : "UPDATE indicator_orgs SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,"
+			"confidence),description=CASE WHEN ?3 THEN ?4 ELSE description END,"
+			"valid_until=CASE WHEN ?5 THEN ?6 ELSE valid_until END,revoked=ifnull(?7,"
+			"revoked),modified=?8 WHERE indicator_id=?9 AND org_id=?10");
+	if (!st)
+		return OE_EIO;
+	if (p->tlp >= 0)
+		sqlite3_bind_int(st, 1, p->tlp);
+	if (p->confidence >= 0)
+		sqlite3_bind_int(st, 2, p->confidence);
+	sqlite3_bind_int(st, 3, p->set_description);
+	bind_text_or_null(st, 4, p->description);
+	sqlite3_bind_int(st, 5, p->set_valid_until);
+	bind_time_or_null(st, 6, p->valid_until);
+	if (p->revoked >= 0)
+		sqlite3_bind_int(st, 7, p->revoked);
+	sqlite3_bind_int64(st, 8, now);
+	sqlite3_bind_int64(st, 9, id);
+	if (!own)
+		sqlite3_bind_int64(st, 10, org_id);
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(q);
 	if (!ret && sqlite3_changes(q->db) == 0)
 		ret = OE_ENOTFOUND;
 	release(q, st);
-	if (!ret && c->ntags) {
-		/* PATCH replaces the tag set. */
+	if (!ret && !own)
+		ret = touch(q, id, now);
+	if (!ret && p->set_tags) {
 		st = prep(q, "DELETE FROM indicator_tags WHERE indicator_id=?");
 		if (!st)
 			return OE_EIO;
@@ -808,23 +883,8 @@ static int sq_indicator_update(oe_store *s, int64_t id, const oe_ioc *c, oe_time
 		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
 		release(q, st);
 		if (!ret)
-			ret = add_tags(q, id, c->tags, c->ntags, NULL);
+			ret = add_tags(q, id, p->tags, p->ntags, NULL);
 	}
-	return ret;
-}
-
-static int sq_indicator_revoke(oe_store *s, int64_t id, oe_time now)
-{
-	sq_store *q = SQ(s);
-	sqlite3_stmt *st = prep(q, "UPDATE indicators SET revoked=1,modified=? WHERE id=?");
-	if (!st)
-		return OE_EIO;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, id);
-	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
-	if (!ret && sqlite3_changes(q->db) == 0)
-		ret = OE_ENOTFOUND;
-	release(q, st);
 	return ret;
 }
 
@@ -864,12 +924,13 @@ static int sq_event_create(oe_store *s, const char *uuid, int64_t org_id, const 
 	return ret;
 }
 
-static int sq_event_find_ext(oe_store *s, const char *ext_id, int64_t *id)
+static int sq_event_find_ext(oe_store *s, int64_t org_id, const char *ext_id, int64_t *id)
 {
-	sqlite3_stmt *st = prep(SQ(s), "SELECT id FROM events WHERE ext_id=?");
+	sqlite3_stmt *st = prep(SQ(s), "SELECT id FROM events WHERE org_id=? AND ext_id=?");
 	if (!st)
 		return OE_EIO;
-	sqlite3_bind_text(st, 1, ext_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, org_id);
+	sqlite3_bind_text(st, 2, ext_id, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
@@ -978,7 +1039,7 @@ static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event
 	sqlite3_stmt *st =
 	    prep(SQ(s), "SELECT " EV_COLS " FROM event_indicators x JOIN events e ON "
 			"e.id=x.event_id JOIN orgs o ON o.id=e.org_id WHERE "
-			"x.indicator_id=? ORDER BY e.id LIMIT 1000");
+			"x.indicator_id=? ORDER BY e.id LIMIT 100000");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, indicator_id);
@@ -1004,36 +1065,27 @@ static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event
 	return 0;
 }
 
-static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, int64_t count,
-			   oe_time first, oe_time last, oe_time now, int64_t *id)
+static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, int tlp,
+			   int64_t count, oe_time first, oe_time last, oe_time now, int64_t *id)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st = prep(q, "INSERT INTO sightings(indicator_id,org_id,count,first_seen,"
-				   "last_seen,created) VALUES(?,?,?,?,?,?)");
+	sqlite3_stmt *st = prep(q, "INSERT INTO sightings(indicator_id,org_id,tlp,count,first_seen,"
+				   "last_seen,created) VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, indicator_id);
 	sqlite3_bind_int64(st, 2, org_id);
-	sqlite3_bind_int64(st, 3, count);
-	sqlite3_bind_int64(st, 4, first);
-	sqlite3_bind_int64(st, 5, last);
-	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int(st, 3, tlp);
+	sqlite3_bind_int64(st, 4, count);
+	sqlite3_bind_int64(st, 5, first);
+	sqlite3_bind_int64(st, 6, last);
+	sqlite3_bind_int64(st, 7, now);
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(q);
 	if (!ret)
 		*id = sqlite3_last_insert_rowid(q->db);
 	release(q, st);
-	if (ret)
-		return ret;
-	/* A sighting is evidence the value is live: widen its seen window. */
-	st = prep(q, "UPDATE indicators SET last_seen=max(ifnull(last_seen,0),?1),first_seen="
-		     "min(ifnull(first_seen,?2),?2) WHERE id=?3");
-	if (!st)
-		return OE_EIO;
-	sqlite3_bind_int64(st, 1, last);
-	sqlite3_bind_int64(st, 2, first);
-	sqlite3_bind_int64(st, 3, indicator_id);
-	ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
-	release(q, st);
+	/* A sighting keeps its own window: it does not move any organisation's
+	 * assertion, whose seen times are that organisation's to state. */
 	return ret;
 }
 
@@ -1041,8 +1093,9 @@ static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_si
 			   size_t *n)
 {
 	sqlite3_stmt *st = prep(SQ(s), "SELECT s.id,s.org_id,o.name,s.count,s.first_seen,"
-				       "s.last_seen FROM sightings s JOIN orgs o ON o.id=s.org_id "
-				       "WHERE s.indicator_id=? ORDER BY s.id DESC LIMIT 1000");
+				       "s.last_seen,s.tlp FROM sightings s JOIN orgs o ON "
+				       "o.id=s.org_id WHERE s.indicator_id=? ORDER BY s.id DESC "
+				       "LIMIT 100000");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, indicator_id);
@@ -1068,6 +1121,7 @@ static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_si
 		r->count = sqlite3_column_int64(st, 3);
 		r->first_seen = sqlite3_column_int64(st, 4);
 		r->last_seen = sqlite3_column_int64(st, 5);
+		r->tlp = sqlite3_column_int(st, 6);
 	}
 	release(SQ(s), st);
 	*out = v;
@@ -1075,10 +1129,30 @@ static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_si
 	return 0;
 }
 
+static int audit_append(sq_store *q, oe_time ts, const char *actor, const char *action,
+			const char *object, const char *detail);
+
+/* The chain needs the read of the last hash and the insert in one write
+ * transaction; callers already inside one keep it. */
 static int sq_audit(oe_store *s, oe_time ts, const char *actor, const char *action,
 		    const char *object, const char *detail)
 {
 	sq_store *q = SQ(s);
+	if (!sqlite3_get_autocommit(q->db))
+		return audit_append(q, ts, actor, action, object, detail);
+	int ret = run(q, "BEGIN IMMEDIATE");
+	if (ret)
+		return ret;
+	ret = audit_append(q, ts, actor, action, object, detail);
+	if (!ret)
+		return sq_commit(s);
+	exec(q, "ROLLBACK");
+	return ret;
+}
+
+static int audit_append(sq_store *q, oe_time ts, const char *actor, const char *action,
+			const char *object, const char *detail)
+{
 	uint8_t prev[32] = {0}, h[32];
 	sqlite3_stmt *st = prep(q, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
 	if (!st)
@@ -1156,8 +1230,7 @@ static const oe_store_ops sqlite_ops = {
     .indicator_get = sq_indicator_get,
     .indicator_list = sq_indicator_list,
     .indicator_links = sq_indicator_links,
-    .indicator_update = sq_indicator_update,
-    .indicator_revoke = sq_indicator_revoke,
+    .indicator_patch = sq_indicator_patch,
     .event_create = sq_event_create,
     .event_find_ext = sq_event_find_ext,
     .event_link = sq_event_link,
@@ -1169,7 +1242,7 @@ static const oe_store_ops sqlite_ops = {
     .stats = sq_stats,
 };
 
-const int oe_store_schema_version = 1;
+const int oe_store_schema_version = 2;
 
 static int migrate(sq_store *q, char *err, size_t errcap)
 {

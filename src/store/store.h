@@ -40,20 +40,43 @@ typedef struct {
 	bool revoked;
 } oe_apikey;
 
-/* One stored indicator with what correlates with it. */
+/* One organisation's assertion of a value: the origin's lives in the
+ * indicator row itself, every other organisation's in a row of its own. */
+typedef struct oe_assertion {
+	int64_t org_id;
+	int tlp;
+	int confidence;
+	const char *description;
+	oe_time first_seen, last_seen, valid_until;
+	bool revoked;
+} oe_assertion;
+
+/* One stored indicator with what correlates with it. v holds the origin's
+ * assertion as stored; the service layer rewrites it into the caller's
+ * view (oe_svc_visible). */
 typedef struct {
 	oe_indicator_view v;
 	int64_t org_id; /* origin organisation */
-	int64_t n_orgs; /* organisations that know the value */
+	int64_t n_orgs; /* organisations whose assertion the caller may see */
 	int64_t n_events;
 	int64_t n_sightings; /* sum of counts */
-	/* Other organisations that asserted the value, with their TLP. */
 	size_t nothers;
-	struct oe_assertion {
-		int64_t org_id;
-		int tlp;
-	} * others;
+	oe_assertion *others;
 } oe_indicator_row;
+
+/* A change to one assertion; what is not set stays. */
+typedef struct {
+	int tlp;	      /* -1: keep */
+	int confidence;	      /* -1: keep */
+	bool set_description; /* description may be NULL: clear */
+	const char *description;
+	bool set_valid_until; /* valid_until 0: clear */
+	oe_time valid_until;
+	bool set_tags; /* replace the tag set (origin only) */
+	char **tags;
+	size_t ntags;
+	int revoked; /* -1: keep, 0 or 1 */
+} oe_indicator_patch;
 
 typedef struct {
 	int type;	   /* OE_T_NONE: any */
@@ -87,6 +110,7 @@ typedef struct {
 	int64_t indicator_id;
 	int64_t org_id;
 	char *org_name;
+	int tlp;
 	int64_t count;
 	oe_time first_seen, last_seen;
 } oe_sighting_row;
@@ -120,11 +144,12 @@ typedef struct oe_store_ops {
 	int (*key_get)(oe_store *s, const char *key_id, oe_apikey *out);
 	int (*key_revoke)(oe_store *s, const char *key_id);
 
-	/* Insert or merge one canonical value asserted by org_id. A new value
-	 * takes def_tlp / def_confidence where c leaves them unset (-1). An
-	 * existing value asserted again by its origin organisation is updated
-	 * with what c sets (seen times widen, tags are added); asserted by
-	 * another organisation it gains a link to that organisation. */
+	/* Insert or merge one canonical value asserted by org_id. A new
+	 * assertion takes def_tlp / def_confidence where c leaves them unset
+	 * (-1). An existing assertion of the same organisation is updated with
+	 * what c sets (seen times widen, tags are added, revoked only ever set).
+	 * The outcome is the caller's: CREATED when its assertion is new, even
+	 * if another organisation holds the value. */
 	int (*indicator_upsert)(oe_store *s, const oe_ioc *c, int64_t org_id, int def_tlp,
 				int def_confidence, oe_time now, int64_t *id,
 				oe_upsert_outcome *outcome);
@@ -135,21 +160,24 @@ typedef struct oe_store_ops {
 	/* Rows matching f in id order, at most f->limit. */
 	int (*indicator_list)(oe_store *s, const oe_indicator_filter *f, oe_arena *a,
 			      oe_indicator_row **out, size_t *n);
-	int (*indicator_update)(oe_store *s, int64_t id, const oe_ioc *c, oe_time now);
-	int (*indicator_revoke)(oe_store *s, int64_t id, oe_time now);
+	/* Change org_id's assertion of indicator id (the origin's row or the
+	 * org's own). OE_ENOTFOUND when org_id has no assertion of it. */
+	int (*indicator_patch)(oe_store *s, int64_t id, int64_t org_id, const oe_indicator_patch *p,
+			       oe_time now);
 
 	int (*event_create)(oe_store *s, const char *uuid, int64_t org_id, const char *title,
 			    int tlp, char *const *tags, size_t ntags, const char *ext_id,
 			    oe_time now, int64_t *id);
-	int (*event_find_ext)(oe_store *s, const char *ext_id, int64_t *id);
+	/* An event of org_id by the id its source gave it. */
+	int (*event_find_ext)(oe_store *s, int64_t org_id, const char *ext_id, int64_t *id);
 	int (*event_link)(oe_store *s, int64_t event_id, int64_t indicator_id);
 	int (*event_get)(oe_store *s, int64_t id, const char *uuid, oe_arena *a, oe_event_row *out);
 	/* Events an indicator belongs to. */
 	int (*events_of)(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event_row **out,
 			 size_t *n);
 
-	int (*sighting_add)(oe_store *s, int64_t indicator_id, int64_t org_id, int64_t count,
-			    oe_time first, oe_time last, oe_time now, int64_t *id);
+	int (*sighting_add)(oe_store *s, int64_t indicator_id, int64_t org_id, int tlp,
+			    int64_t count, oe_time first, oe_time last, oe_time now, int64_t *id);
 	int (*sightings_of)(oe_store *s, int64_t indicator_id, oe_arena *a, oe_sighting_row **out,
 			    size_t *n);
 

@@ -120,8 +120,9 @@ def main(t):
 
         # Correlation across organisations: one indicator, links.
         r = n.post("/api/v1/indicators", {"value": "www.evil-example.com", "tlp": "green"}, key=bank)
-        t.eq((r.status, r.json()["id"], r.json()["new"]), (201, did, False), "another org: same indicator")
-        r = n.post("/api/v1/sightings", {"value": "www.evil-example.com", "count": 40}, key=telco)
+        t.eq((r.status, r.json()["id"], r.json()["new"]), (201, did, True),
+             "another org: same indicator, its own new assertion")
+        r = n.post("/api/v1/sightings", {"value": "www.evil-example.com", "count": 40, "tlp": "green"}, key=telco)
         t.eq(r.status, 201, "sighting: 201")
         ev = n.post("/api/v1/events", {"title": "Phishing wave", "tlp": "green", "tags": ["bank"],
                                        "indicators": [{"value": "www.evil-example.com"}, {"value": "+62 811 1111 2222"}]})
@@ -154,7 +155,8 @@ def main(t):
         # The bank asserts a value BSSN holds as RED: the bank sees its own assertion only.
         n.post("/api/v1/indicators", {"value": "203.0.113.66", "tlp": "amber", "description": "bank's"}, key=bank)
         j = n.get("/api/v1/indicators/" + red, key=bank).json()
-        t.ok(j["tlp"] == "amber" and j["description"] is None and j["source_org"] is None,
+        t.ok(j["tlp"] == "amber" and j["description"] == "bank's" and j["source_org"] is None
+             and j["correlation"]["orgs"] == 1,
              "another org's assertion shows nothing of the RED origin", j)
         t.eq(n.get("/api/v1/indicators/" + red, key=telco).status, 404, "third org sees neither")
 
@@ -169,14 +171,22 @@ def main(t):
         t.ok("error" in res[2], "batch lookup explains a bad value")
         t.eq(n.post("/api/v1/lookup", {"values": ["1.1.1.1"] * 10001}).status, 400, "batch over 10000: 400")
 
-        # PATCH and DELETE by the origin only.
+        # PATCH and DELETE change the caller's own assertion only.
         r = n.request("PATCH", "/api/v1/indicators/" + did, {"confidence": 95, "tags": ["phishing", "bank"]})
         t.ok(r.status == 200 and r.json()["confidence"] == 95 and r.json()["tags"] == ["bank", "phishing"], "PATCH", r)
         t.eq(n.request("PATCH", "/api/v1/indicators/" + did, {"value": "x.example"}).status, 400, "PATCH value: 400")
-        t.eq(n.request("PATCH", "/api/v1/indicators/" + did, {"confidence": 1}, key=bank).status, 403,
-             "PATCH by another org: 403")
-        t.eq(n.request("DELETE", "/api/v1/indicators/" + did, key=bank).status, 403, "DELETE by another org: 403")
+        r = n.request("PATCH", "/api/v1/indicators/" + did, {"confidence": 1}, key=bank)
+        t.eq((r.status, r.json()["confidence"]), (200, 1), "PATCH by another org changes its own assertion")
+        t.eq(n.get("/api/v1/indicators/" + did).json()["confidence"], 95, "the origin's assertion is untouched")
+        t.eq(n.request("PATCH", "/api/v1/indicators/" + did, {"confidence": 1}, key=telco).status, 403,
+             "PATCH by an org with no assertion: 403")
+        t.eq(n.request("DELETE", "/api/v1/indicators/" + did, key=telco).status, 403,
+             "DELETE by an org with no assertion: 403")
         t.eq(n.request("DELETE", "/api/v1/indicators/" + did).status, 200, "DELETE revokes")
+        l = n.get("/api/v1/lookup?value=www.evil-example.com").json()
+        t.eq((l["match"], l["hits"][0]["indicator"]["confidence"]), (True, 1),
+             "after the origin revokes, the bank's GREEN assertion still matches")
+        t.eq(n.request("DELETE", "/api/v1/indicators/" + did, key=bank).status, 200, "the bank revokes its own")
         l = n.get("/api/v1/lookup?value=www.evil-example.com").json()
         t.eq(l["match"], False, "revoked value no longer matches")
         t.eq(n.get("/api/v1/indicators/" + did).json()["revoked"], True, "revoked indicator still readable")
@@ -187,7 +197,7 @@ def main(t):
         n.stop(signal.SIGKILL)
         n.start()
         t.eq(n.get("/api/v1/lookup?value=durable.example").json()["match"], True, "survives kill -9")
-        m = n.get("/metrics", key=None).body
+        m = n.get("/metrics").body
         t.ok("oureyes_lookups_total 1" in m and "oureyes_indicators " in m, "metrics count lookups", m[-400:])
     finally:
         n.close()

@@ -37,11 +37,12 @@ def main(t):
         r = n.get("/healthz", key=None)
         t.eq((r.status, r.json()), (200, {"status": "ok"}), "GET /healthz")
         t.eq(r.headers.get("Content-Type"), "application/json", "healthz content type")
-        r = n.get("/metrics", key=None)
+        r = n.get("/metrics")
         t.ok(r.status == 200 and "oureyes_http_requests_total{code=\"2xx\"}" in r.body
              and "# TYPE oureyes_indicators gauge" in r.body, "GET /metrics in Prometheus text", r)
         t.ok(r.headers.get("Content-Type", "").startswith("text/plain; version=0.0.4"),
              "metrics content type")
+        t.eq(n.get("/metrics", key=None).status, 401, "metrics need a key")
 
         r = n.get("/api/v1/indicators", key=None)
         t.eq(r.status, 401, "no key: 401")
@@ -59,6 +60,7 @@ def main(t):
         t.eq((r.status, r.json()["error"]["code"]), (404, "not_found"), "unknown path: 404 JSON")
         r = n.request("PUT", "/api/v1/indicators", body={})
         t.eq(r.status, 405, "wrong method: 405")
+        t.eq(r.headers.get("Allow"), "POST, GET", "405 lists the allowed methods")
 
         # Keys: create, use, revoke.
         _, out, _ = run("key", "create", "--data", n.dir, "--org", "Direktorat Siber", "--role", "reader")
@@ -76,6 +78,28 @@ def main(t):
         rc, _, err = run("key", "create", "--data", n.dir, "--org", "Direktorat Siber", "--role", "root",
                          check=False)
         t.ok(rc == 2 and "--role" in err, "key with an unknown role", err)
+        # Names end up in JSON, logs and terminals: UTF-8 text only.
+        def cli_bytes(*args):
+            return subprocess.run([os.fsencode(BIN), *args], capture_output=True, timeout=60)
+        p = cli_bytes(b"org", b"add", b"--data", os.fsencode(n.dir), b"--name", b"Bad\xffOrg",
+                      b"--country", b"ID")
+        t.ok(p.returncode == 2 and b"UTF-8" in p.stderr and not p.stdout,
+             "org add refuses a name that is not UTF-8", (p.returncode, p.stderr, p.stdout))
+        p = cli_bytes(b"user", b"add", b"--data", os.fsencode(n.dir), b"--org", b"Direktorat Siber",
+                      b"--name", b"eve\x1b[2J", b"--role", b"reader")
+        t.ok(p.returncode == 2 and b"control" in p.stderr, "user add refuses control characters",
+             (p.returncode, p.stderr))
+        p = cli_bytes(b"key", b"create", b"--data", os.fsencode(n.dir), b"--org", b"Direktorat Siber",
+                      b"--role", b"reader", b"--label", b"half \xe2\x82")
+        t.ok(p.returncode == 2 and b"--label" in p.stderr, "key create refuses a label cut mid-character",
+             (p.returncode, p.stderr))
+        p = cli_bytes(b"init", b"--data", os.fsencode(n.dir + "-bad"), b"--org", b"Bad\x85Org",
+                      b"--country", b"ID")
+        t.ok(p.returncode == 2 and not os.path.exists(n.dir + "-bad"),
+             "init refuses an organisation name that is not UTF-8", (p.returncode, p.stderr))
+        rc, out, _ = run("org", "add", "--data", n.dir, "--name", "Kementerian Dalam Negeri é中",
+                         "--country", "ID")
+        t.eq(json.loads(out)["name"], "Kementerian Dalam Negeri é中", "org add takes UTF-8 names")
         rc, out, _ = run("user", "add", "--data", n.dir, "--org", "Direktorat Siber", "--name", "ana",
                          "--role", "analyst", "--password-stdin", input="correct horse battery\n")
         u = json.loads(out)

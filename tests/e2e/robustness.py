@@ -3,6 +3,7 @@ many clients at once, writers racing a CLI import. It must answer what it
 can, refuse the rest with a status, and stay up with nothing lost."""
 import json
 import os
+import select
 import socket
 import threading
 import time
@@ -17,13 +18,13 @@ def raw(n, data, timeout=5):
         try:
             s.sendall(data)
             s.shutdown(socket.SHUT_WR)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        except OSError:
+            pass  # the server answered and closed before taking it all
         out = b""
         while True:
             try:
                 chunk = s.recv(65536)
-            except (socket.timeout, ConnectionResetError):
+            except OSError:
                 break
             if not chunk:
                 break
@@ -31,6 +32,50 @@ def raw(n, data, timeout=5):
         return out
     finally:
         s.close()
+
+
+def upload(n, head, total, seconds=30):
+    """Send head, then up to total body bytes while reading; returns
+    (answer, body bytes sent). Stops sending once the server answers or
+    closes; a refusal must not wait for the body."""
+    host, port = n.url.split("//")[1].split(":")
+    s = socket.create_connection((host, int(port)), timeout=10)
+    chunk = b"192.0.2.1\n" * 6554  # ~64 KiB
+    sent, out, sending = 0, b"", True
+    try:
+        s.sendall(head)
+        s.setblocking(False)
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            r, w, _ = select.select([s], [s] if sending else [], [], 1)
+            if r:
+                try:
+                    d = s.recv(65536)
+                except (ConnectionResetError, BlockingIOError):
+                    break
+                if not d:
+                    break
+                out += d
+            if w and sending:
+                try:
+                    sent += s.send(chunk[:total - sent])
+                except BlockingIOError:
+                    pass
+                except (BrokenPipeError, ConnectionResetError):
+                    sending = False
+                if sent >= total:
+                    sending = False
+        return out, sent
+    finally:
+        s.close()
+
+
+def vm_hwm_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
 
 
 def status(resp):
@@ -62,6 +107,58 @@ def main(t):
         resp = raw(n, b"POST /api/v1/indicators HTTP/1.1\r\nHost: x\r\n" + auth +
                    b"Content-Length: 99999999999999999999\r\n\r\n{}")
         t.ok(status(resp) in (400, 413), "absurd Content-Length refused", resp[:200])
+
+        # Refusals come from the headers, before any body is read: a caller
+        # without a key cannot make the server buffer a 50 MB upload.
+        size = 50 * 1024 * 1024
+        hwm = vm_hwm_kb(n.proc.pid)
+        resp, sent = upload(n, b"POST /api/v1/import HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                            b"Content-Length: %d\r\n\r\n" % size, size)
+        grew = vm_hwm_kb(n.proc.pid) - hwm
+        t.ok(status(resp) == 401 and b'"unauthorized"' in resp, "unauthenticated 50 MB import: 401",
+             (resp[:300], sent))
+        t.ok(grew < 20 * 1024, "the refused body is not buffered", f"VmHWM grew by {grew} kB, {sent} bytes sent")
+        t.ok(sent < size, "answered before the body is sent", sent)
+        resp, sent = upload(n, b"POST /api/v1/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer oe_0000000000000000_"
+                            + b"A" * 43 + b"\r\nContent-Length: %d\r\n\r\n" % size, size)
+        t.ok(status(resp) == 401 and sent < size, "bad key, big body: 401 before the body", (resp[:200], sent))
+        _, out, _ = run("key", "create", "--data", n.dir, "--org", "Abuse Desk", "--role", "reader")
+        reader = json.loads(out)["api_key"]
+        r = n.request("POST", "/api/v1/indicators", raw=b"{not json", key=reader,
+                      headers={"Content-Type": "application/json"})
+        t.ok(r.status == 403 and r.json()["error"]["code"] == "forbidden",
+             "reader POST /api/v1/indicators: 403 even with an invalid body", r)
+        for method, path in (("PATCH", "/api/v1/indicators/indicator--x"), ("DELETE", "/api/v1/indicators/indicator--x"),
+                             ("POST", "/api/v1/events"), ("POST", "/api/v1/sightings"), ("POST", "/api/v1/import")):
+            r = n.request(method, path, raw=b"x", key=reader)
+            t.eq(r.status, 403, f"reader {method} {path}: 403")
+        resp, sent = upload(n, b"POST /api/v1/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                            + reader.encode() + b"\r\nContent-Length: %d\r\n\r\n" % size, size)
+        t.ok(status(resp) == 403 and sent < size, "reader, big import: 403 before the body", (resp[:200], sent))
+        r = n.post("/api/v1/lookup", {"values": ["192.0.2.1"]}, key=reader)
+        t.eq(r.status, 200, "a reader may POST a lookup")
+        t.eq(n.get("/api/v1/export?format=txt", key=reader).status, 200, "a reader may export")
+        r = n.request("DELETE", "/api/v1/lookup")
+        t.ok(r.status == 405 and r.headers.get("Allow") == "GET, POST", "405 carries an Allow header",
+             (r, r.headers.get("Allow")))
+        resp, sent = upload(n, b"PUT /api/v1/import HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % size, size)
+        t.ok(status(resp) == 405 and b"\r\nAllow: POST\r\n" in resp and sent < size,
+             "405 answered before the body, with Allow", (resp[:300], sent))
+        resp, sent = upload(n, b"POST /nowhere HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % size, size)
+        t.ok(status(resp) == 404 and sent < size, "404 answered before the body", (resp[:200], sent))
+        resp, sent = upload(n, b"POST /api/v1/indicators HTTP/1.1\r\nHost: x\r\n" + auth +
+                            b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % size, size)
+        t.ok(status(resp) == 413 and b"100 Continue" not in resp and sent < size,
+             "over the limit with Expect: 100-continue: 413 before the body", (resp[:200], sent))
+        r = n.get("/metrics", key=None)
+        t.eq(r.status, 401, "/metrics without a key: 401")
+        r = n.request("POST", "/api/v1/import?format=txt&type=ipv4", raw=b"not-an-ip\n999.1.1.1\n",
+                      headers={"Content-Type": "text/plain"})
+        j = r.json()
+        t.ok(r.status == 400 and j.get("error", {}).get("code") == "nothing_imported" and j.get("imported") == 0
+             and j.get("refused_count") == 2 and len(j.get("refused", [])) == 2,
+             "import with every object refused: 400 nothing_imported with the refused list", r)
+        t.eq(n.get("/healthz", key=None).status, 200, "up after early refusals")
         resp = raw(n, b"GET /api/v1/lookup?value=%ff%fe%00x HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n")
         t.ok(status(resp) == 400 and b'"error"' in resp, "binary query value: 400 with a JSON error", resp[:300])
         try:
@@ -110,7 +207,7 @@ def main(t):
                 break
         t.eq(total, 480 + 20000, "everything acknowledged is stored, once")
         t.eq(n.get("/healthz", key=None).status, 200, "still up")
-        m = n.get("/metrics", key=None).body
+        m = n.get("/metrics").body
         t.ok('oureyes_http_requests_total{code="5xx"} 0' in m, "no 5xx answered", [l for l in m.splitlines() if "5xx" in l])
         logs = "".join(n.log)
         t.ok(n.key not in logs and "Bearer" not in logs, "keys never reach the logs")

@@ -97,6 +97,65 @@ static void migrations(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+extern const char *const oe_migrations[];
+
+/* A database written by the first schema opens, migrates, and keeps its
+ * data: rows of version 1 read back with the defaults version 2 added. */
+static void migrate_from_v1(void **state)
+{
+	char d[64], path[128], err[256];
+	snprintf(d, sizeof(d), "/tmp/oe-store-XXXXXX");
+	assert_non_null(mkdtemp(d));
+	snprintf(path, sizeof(path), "%s/oureyes.db", d);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, oe_migrations[0], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+			 "PRAGMA user_version=1;"
+			 "INSERT INTO orgs VALUES(1,'identity--a','A','ID',1);"
+			 "INSERT INTO orgs VALUES(2,'identity--b','B','MY',1);"
+			 "INSERT INTO indicators(id,uuid,type,value,org_id,tlp,confidence,created,"
+			 "modified) VALUES(1,x'00112233445566778899aabbccddeeff',4,'old.example',1,"
+			 "1,70,1,1);"
+			 "INSERT INTO indicator_orgs VALUES(1,2,0,5,6);"
+			 "INSERT INTO sightings VALUES(1,1,2,3,5,6,7);"
+			 "INSERT INTO events VALUES(1,'e',1,'t',1,'x',1,1);",
+			 NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	oe_store *s;
+	assert_int_equal(oe_store_open(d, false, &s, err, sizeof(err)), 0);
+	oe_arena a = OE_ARENA_INIT;
+	oe_indicator_row r;
+	assert_int_equal(s->ops->indicator_get(s, 1, NULL, &a, &r), 0);
+	assert_string_equal(r.v.value, "old.example");
+	assert_int_equal(r.v.confidence, 70);
+	assert_int_equal(r.nothers, 1);
+	assert_int_equal(r.others[0].tlp, 0);
+	assert_int_equal(r.others[0].confidence, 50);
+	assert_false(r.others[0].revoked);
+	oe_sighting_row *st;
+	size_t n;
+	assert_int_equal(s->ops->sightings_of(s, 1, &a, &st, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(st[0].tlp, 2); /* amber: shared with nobody else by default */
+	int64_t eid;
+	assert_int_equal(s->ops->event_find_ext(s, 1, "x", &eid), 0);
+	oe_arena_clear(&a);
+	oe_store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *q;
+	sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), oe_store_schema_version);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", d);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void upsert_rules(void **state)
 {
 	fx *f = *state;
@@ -118,13 +177,15 @@ static void upsert_rules(void **state)
 	assert_int_equal(s->ops->indicator_upsert(s, &c, f->org1, OE_TLP_AMBER, 50, 3000, &id2, &o),
 			 0);
 	assert_int_equal(o, OE_UPSERT_UPDATED);
-	/* Another org asserts it: a link, same indicator. */
+	/* Another org asserts it: its own assertion (new, from its side) of the
+	 * same indicator, with its own fields. */
 	oe_ioc d = ioc(OE_T_DOMAIN, "evil.example");
 	d.tlp = OE_TLP_GREEN;
+	d.description = "org two's words";
 	assert_int_equal(s->ops->indicator_upsert(s, &d, f->org2, OE_TLP_AMBER, 50, 4000, &id2, &o),
 			 0);
 	assert_int_equal(id2, id);
-	assert_int_equal(o, OE_UPSERT_UPDATED);
+	assert_int_equal(o, OE_UPSERT_CREATED);
 	assert_int_equal(s->ops->indicator_upsert(s, &d, f->org2, OE_TLP_AMBER, 50, 5000, &id2, &o),
 			 0);
 	assert_int_equal(o, OE_UPSERT_UNCHANGED);
@@ -145,6 +206,38 @@ static void upsert_rules(void **state)
 	assert_int_equal(r.nothers, 1);
 	assert_int_equal(r.others[0].org_id, f->org2);
 	assert_int_equal(r.others[0].tlp, OE_TLP_GREEN);
+	assert_string_equal(r.others[0].description, "org two's words");
+	assert_int_equal(r.others[0].confidence, 50);
+	assert_false(r.others[0].revoked);
+	assert_null(r.v.description); /* the origin said nothing */
+
+	/* Each organisation changes only its own assertion. */
+	oe_indicator_patch p = {.tlp = -1, .confidence = 10, .revoked = 1};
+	assert_int_equal(s->ops->indicator_patch(s, id, f->org2, &p, 7000), 0);
+	oe_arena_clear(&a);
+	assert_int_equal(s->ops->indicator_get(s, id, NULL, &a, &r), 0);
+	assert_int_equal(r.v.confidence, 90);
+	assert_false(r.v.revoked);
+	assert_int_equal(r.others[0].confidence, 10);
+	assert_true(r.others[0].revoked);
+	assert_int_equal(r.v.modified, 7000); /* the value changed for "since" */
+	p.set_tags = true;
+	assert_int_equal(s->ops->indicator_patch(s, id, f->org2, &p, 7000), OE_EPERM);
+	p.set_tags = false;
+	assert_int_equal(s->ops->indicator_patch(s, id, 99, &p, 7000), OE_ENOTFOUND);
+	/* A re-sent value does not revive a revoked assertion. */
+	assert_int_equal(s->ops->indicator_upsert(s, &d, f->org2, OE_TLP_AMBER, 50, 8000, &id2, &o),
+			 0);
+	oe_arena_clear(&a);
+	assert_int_equal(s->ops->indicator_get(s, id, NULL, &a, &r), 0);
+	assert_true(r.others[0].revoked);
+	/* Clearing with a flag. */
+	oe_indicator_patch clr = {
+	    .tlp = -1, .confidence = -1, .revoked = -1, .set_description = true};
+	assert_int_equal(s->ops->indicator_patch(s, id, f->org2, &clr, 9000), 0);
+	oe_arena_clear(&a);
+	assert_int_equal(s->ops->indicator_get(s, id, NULL, &a, &r), 0);
+	assert_null(r.others[0].description);
 	/* The id is derived from type and value. */
 	oe_uuid u;
 	char us[OE_UUID_STR], want[64];
@@ -224,10 +317,13 @@ static void events_sightings_keys_audit(void **state)
 	assert_int_equal(s->ops->event_link(s, ev, ind), 0);
 	assert_int_equal(s->ops->event_link(s, ev, ind), 0); /* idempotent */
 	int64_t found;
-	assert_int_equal(s->ops->event_find_ext(s, "ext-1", &found), 0);
+	assert_int_equal(s->ops->event_find_ext(s, f->org1, "ext-1", &found), 0);
 	assert_int_equal(found, ev);
-	assert_int_equal(s->ops->event_find_ext(s, "ext-2", &found), OE_ENOTFOUND);
-	assert_int_equal(s->ops->sighting_add(s, ind, f->org2, 40, 5, 9, 10, &sid), 0);
+	assert_int_equal(s->ops->event_find_ext(s, f->org1, "ext-2", &found), OE_ENOTFOUND);
+	/* Another organisation's event ids are its own. */
+	assert_int_equal(s->ops->event_find_ext(s, f->org2, "ext-1", &found), OE_ENOTFOUND);
+	assert_int_equal(s->ops->sighting_add(s, ind, f->org2, OE_TLP_GREEN, 40, 5, 9, 10, &sid),
+			 0);
 	oe_arena a = OE_ARENA_INIT;
 	oe_indicator_row r;
 	assert_int_equal(s->ops->indicator_get(s, ind, NULL, &a, &r), 0);
@@ -301,6 +397,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(migrations, setup, teardown),
+	    cmocka_unit_test(migrate_from_v1),
 	    cmocka_unit_test_setup_teardown(upsert_rules, setup, teardown),
 	    cmocka_unit_test_setup_teardown(list_keyset, setup, teardown),
 	    cmocka_unit_test_setup_teardown(events_sightings_keys_audit, setup, teardown),
