@@ -68,11 +68,39 @@ static void write_str(void **state)
 	oe_buf_free(&b);
 }
 
+static void utf8_checks(void **state)
+{
+	struct {
+		const char *s;
+		size_t n;
+		bool valid, printable;
+	} cases[] = {
+	    {"plain", 5, true, true},
+	    {"Bank Central Asia \xe4\xb8\xad", 21, true, true},
+	    {"tab\there", 8, true, false},
+	    {"del\x7f", 4, true, false},
+	    {"c1\xc2\x85", 4, true, false},
+	    {"overlong\xc0\xaf", 10, false, false},
+	    {"surrogate\xed\xa0\x80", 12, false, false},
+	    {"truncated\xe4\xb8", 11, false, false},
+	    {"bad\xff", 4, false, false},
+	    {"above\xf4\x90\x80\x80", 9, false, false},
+	    {"", 0, true, true},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (oe_utf8_valid(cases[i].s, cases[i].n) != cases[i].valid)
+			fail_msg("case %zu: valid should be %d", i, cases[i].valid);
+		if (oe_utf8_printable(cases[i].s, cases[i].n) != cases[i].printable)
+			fail_msg("case %zu: printable should be %d", i, cases[i].printable);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(parse_limits),
 	    cmocka_unit_test(write_str),
+	    cmocka_unit_test(utf8_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
