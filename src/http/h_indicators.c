@@ -58,8 +58,10 @@ static int get_tags(json_t *o, const char *key, oe_arena *a, char ***tags, size_
 		return OE_EINVAL;
 	}
 	char **t = oe_arena_alloc(a, (cnt ? cnt : 1) * sizeof(*t));
-	if (!t)
+	if (!t) {
+		snprintf(why, cap, "out of memory");
 		return OE_ENOMEM;
+	}
 	for (size_t i = 0; i < cnt; i++) {
 		json_t *s = json_array_get(arr, i);
 		size_t len = json_is_string(s) ? json_string_length(s) : 0;
@@ -70,6 +72,10 @@ static int get_tags(json_t *o, const char *key, oe_arena *a, char ***tags, size_
 			return OE_EINVAL;
 		}
 		t[i] = oe_arena_strdup(a, json_string_value(s));
+		if (!t[i]) {
+			snprintf(why, cap, "out of memory");
+			return OE_ENOMEM;
+		}
 	}
 	*tags = t;
 	*n = cnt;
@@ -130,6 +136,10 @@ static int ioc_from_json(oe_req *r, json_t *o, bool patch, oe_ioc *c, char *why,
 		}
 		c->type = t;
 		c->value = oe_arena_strdup(&r->arena, buf);
+		if (!c->value) {
+			snprintf(why, cap, "out of memory");
+			return OE_ENOMEM;
+		}
 	}
 	json_t *tlp = json_object_get(o, "tlp");
 	if (tlp && !json_is_null(tlp)) {
@@ -157,6 +167,10 @@ static int ioc_from_json(oe_req *r, json_t *o, bool patch, oe_ioc *c, char *why,
 			return OE_EINVAL;
 		}
 		c->description = oe_arena_strdup(&r->arena, json_string_value(d));
+		if (!c->description) {
+			snprintf(why, cap, "out of memory");
+			return OE_ENOMEM;
+		}
 	}
 	int ret;
 	if ((ret = get_tags(o, "tags", &r->arena, &c->tags, &c->ntags, why, cap)) ||
