@@ -6,9 +6,9 @@
  * patterning grammar is recognised far enough to name it in the refusal.
  * The bundle walker never holds the whole document as a tree: a scanner
  * notes where each object lies (and its type, id and modified), the ids
- * are indexed, then each object is parsed alone when it is needed and
- * freed at once. Reports become events first, then the loose indicators
- * and observations are taken in document order. */
+ * are indexed, then each object is read alone when it is needed and its
+ * tree dropped at once. Reports become events first, then the loose
+ * indicators and observations are taken in document order. */
 #include "stix.h"
 
 #include <stdarg.h>
@@ -129,6 +129,89 @@ static const char *printable(const char *s, size_t max, char *out, size_t cap)
 	return out;
 }
 
+/* ---- scratch memory ----
+ *
+ * Everything the walker needs while it looks at one object (the object's
+ * tree, the terms of its pattern) comes from here and is dropped when the
+ * object is done, so that reading a million objects does not mean a
+ * million rounds of malloc and free. */
+
+typedef struct jmember jmember;
+
+/* Bytes of one scratch chunk; an element bigger than that gets its own. */
+#define SCRATCH_CHUNK 65536
+
+typedef struct chunk {
+	struct chunk *next;
+	size_t cap;
+	max_align_t data[];
+} chunk;
+
+/* A stack allocator: chunks are kept for reuse until scratch_free, and
+ * scratch_back returns to a mark taken earlier (reads nest: a report reads
+ * its members while its own tree is in use). stk holds the members of the
+ * containers being read (see the reader) before they are copied to their
+ * final place. */
+typedef struct {
+	chunk *first, *cur;
+	size_t used; /* in cur */
+	jmember *stk;
+	size_t nstk, capstk;
+} scratch;
+
+typedef struct {
+	chunk *cur;
+	size_t used;
+} scratch_mark;
+
+static scratch_mark scratch_at(const scratch *s)
+{
+	return (scratch_mark){s->cur, s->used};
+}
+
+static void scratch_back(scratch *s, scratch_mark m)
+{
+	s->cur = m.cur;
+	s->used = m.used;
+}
+
+static void scratch_free(scratch *s)
+{
+	for (chunk *c = s->first, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(s->stk);
+	memset(s, 0, sizeof(*s));
+}
+
+static void *scratch_alloc(scratch *s, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	if (!s->cur || s->cur->cap - s->used < n) {
+		/* The next kept chunk when it is big enough, else a new one. */
+		chunk *next = s->cur ? s->cur->next : s->first;
+		if (!next || next->cap < n) {
+			size_t cap = n > SCRATCH_CHUNK ? n : SCRATCH_CHUNK;
+			chunk *c = malloc(sizeof(*c) + cap);
+			if (!c)
+				return NULL;
+			c->cap = cap;
+			c->next = next;
+			if (s->cur)
+				s->cur->next = c;
+			else
+				s->first = c;
+			next = c;
+		}
+		s->cur = next;
+		s->used = 0;
+	}
+	void *p = (char *)s->cur->data + s->used;
+	s->used += n;
+	return p;
+}
+
 /* ---- pattern parser ---- */
 
 void oe_stix_terms_free(oe_stix_terms *t)
@@ -145,6 +228,7 @@ typedef struct {
 	const char *start, *p, *end;
 	const oe_canon_opts *o;
 	oe_stix_terms *out;
+	scratch *scr; /* where out's memory comes from; NULL: malloc */
 	char *why;
 	size_t whycap;
 	int depth;
@@ -314,15 +398,24 @@ static int push_term(pparser *ps, oe_itype t, const char *v)
 		return perr(ps, OE_ETOOBIG, "more than %d comparisons", OE_STIX_OR_MAX);
 	if (o->n == o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : 4;
-		oe_stix_term *nv = realloc(o->v, cap * sizeof(*nv));
+		oe_stix_term *nv;
+		if (ps->scr) {
+			nv = scratch_alloc(ps->scr, cap * sizeof(*nv));
+			if (nv && o->n)
+				memcpy(nv, o->v, o->n * sizeof(*nv));
+		} else {
+			nv = realloc(o->v, cap * sizeof(*nv));
+		}
 		if (!nv)
 			return perr(ps, OE_ENOMEM, "out of memory");
 		o->v = nv;
 		o->cap = cap;
 	}
-	char *d = strdup(v);
+	size_t n = strlen(v);
+	char *d = ps->scr ? scratch_alloc(ps->scr, n + 1) : malloc(n + 1);
 	if (!d)
 		return perr(ps, OE_ENOMEM, "out of memory");
+	memcpy(d, v, n + 1);
 	o->v[o->n].type = t;
 	o->v[o->n].value = d;
 	o->n++;
@@ -456,10 +549,12 @@ static int pobs_expr(pparser *ps)
 	}
 }
 
-int oe_stix_pattern_parse(const char *pat, size_t len, const oe_canon_opts *o, oe_stix_terms *out,
-			  char *why, size_t whycap)
+/* oe_stix_pattern_parse with the terms in scr (when not NULL): they are
+ * dropped with it, never freed. */
+static int pattern_parse(const char *pat, size_t len, const oe_canon_opts *o, scratch *scr,
+			 oe_stix_terms *out, char *why, size_t whycap)
 {
-	pparser ps = {pat, pat, pat + len, o, out, why, whycap, 0};
+	pparser ps = {pat, pat, pat + len, o, out, scr, why, whycap, 0};
 	int rc;
 	if (whycap)
 		why[0] = '\0';
@@ -477,9 +572,17 @@ int oe_stix_pattern_parse(const char *pat, size_t len, const oe_canon_opts *o, o
 	if (ps.p < ps.end)
 		rc = refuse_keyword(&ps);
 out:
-	if (rc)
+	if (rc && !scr)
 		oe_stix_terms_free(out);
+	else if (rc)
+		memset(out, 0, sizeof(*out));
 	return rc;
+}
+
+int oe_stix_pattern_parse(const char *pat, size_t len, const oe_canon_opts *o, oe_stix_terms *out,
+			  char *why, size_t whycap)
+{
+	return pattern_parse(pat, len, o, NULL, out, why, whycap);
 }
 
 int oe_stix_pattern_format(oe_itype t, const char *value, char *out, size_t cap)
@@ -525,12 +628,12 @@ int oe_stix_pattern_format(oe_itype t, const char *value, char *out, size_t cap)
  * A bundle may hold a million objects. One jansson tree of all of it costs
  * several times the document in memory and most of the time in malloc, so
  * the document is never parsed whole: a cursor walks the top-level object
- * (its structure, its keys and the nesting depth), hands each member other
- * than "objects" to jansson alone, and for each element of "objects" notes
- * only its byte range and the three members needed before any object is
- * read: type, id and modified. The walker then parses one element at a time
- * with jansson, which checks everything the scanner skipped (strings,
- * numbers, UTF-8, duplicate keys), and frees it before the next. */
+ * (its structure, its keys and the nesting depth) and, for each element of
+ * "objects", notes only its byte range and the three members needed before
+ * any object is read: type, id and modified. Every other byte is checked
+ * when its element (or top-level member) is read on its own (see the
+ * reader below), so a document is accepted exactly when jansson would
+ * accept it whole, nested no deeper than OE_JSON_MAX_DEPTH. */
 
 typedef struct {
 	const char *buf, *p, *end;
@@ -644,7 +747,7 @@ static bool take(scanner *sc, char c)
 }
 
 /* Past the string whose opening quote is at the cursor. Its content is
- * checked by whoever reads it: jansson, or string_text. */
+ * checked by whoever reads it: the reader, or string_text. */
 static int skip_string(scanner *sc)
 {
 	const char *open = sc->p, *q = sc->p + 1;
@@ -672,11 +775,12 @@ static bool ends_scalar(char c)
 }
 
 /* Bytes that matter inside a skipped container. */
-static const bool structural[256] = {['"'] = true, ['['] = true, [']'] = true,
-				     ['{'] = true, ['}'] = true};
+static const bool structural[256] = {
+    ['"'] = true, ['['] = true, [']'] = true, ['{'] = true, ['}'] = true};
 
 /* Past the value at the cursor, which sits inside depth containers. Only
- * its extent and its nesting are checked here: its bytes go to jansson. */
+ * its extent and its nesting are checked here: the reader checks the
+ * rest when the value is read. */
 static int skip_value(scanner *sc, int depth)
 {
 	const char *start = sc->p;
@@ -744,6 +848,541 @@ static int string_text(scanner *sc, const char *tok, size_t n, const char **out,
 	return 0;
 }
 
+/* ---- the reader: one element at a time ----
+ *
+ * An element is read into a small tree of jv in a scratch area that is
+ * reused from one element to the next, so reading allocates nothing once
+ * the scratch has grown to the largest element. The reader takes the plain
+ * JSON that feeds are made of; whenever it is not certain that jansson
+ * would read the bytes the same way (a \u0000 or a lone surrogate, invalid
+ * UTF-8, a control character, an integer that might overflow, a number
+ * with an exponent, an object too big to check for duplicate keys cheaply,
+ * or anything else malformed), it gives up and the bytes go to jansson
+ * (JSON_REJECT_DUPLICATES), which has the last word on validity and on the
+ * error message, and whose tree is then copied into the scratch. */
+
+enum { JV_NULL, JV_FALSE, JV_TRUE, JV_INT, JV_REAL, JV_STR, JV_ARR, JV_OBJ };
+
+typedef struct jv jv;
+
+/* A JSON value. Strings are decoded and NUL-terminated (JSON that jansson
+ * takes has no NUL in a string). The value of a real is not kept: no
+ * property we read is one. */
+struct jv {
+	uint8_t t;
+	size_t n; /* bytes of a string, items of an array, members of an object */
+	union {
+		const char *s;
+		int64_t i;
+		const jv *a;
+		const jmember *o;
+	} u;
+};
+
+/* Object members keep document order (as jansson's iteration does). */
+struct jmember {
+	const char *key;
+	size_t klen;
+	jv v;
+};
+
+/* Members of one object the reader checks for duplicate keys itself; a
+ * bigger object is left to jansson. Real STIX objects have a few dozen. */
+#define READ_MEMBERS_MAX 64
+/* Digits of an integer that cannot overflow int64_t. */
+#define READ_INT_DIGITS 18
+/* Digits of a real without an exponent that cannot overflow a double. */
+#define READ_REAL_DIGITS 300
+typedef struct {
+	const char *p, *end;
+	scratch *s;
+	int depth;
+} reader;
+
+/* The reader gave up: the bytes go to jansson. */
+#define R_UNSURE 1
+
+static void rskip(reader *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
+		r->p++;
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int hex4(const char *p, uint32_t *v)
+{
+	*v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		int d = is_digit(c)		 ? c - '0'
+			: (c >= 'a' && c <= 'f') ? c - 'a' + 10
+			: (c >= 'A' && c <= 'F') ? c - 'A' + 10
+						 : -1;
+		if (d < 0)
+			return -1;
+		*v = *v << 4 | (uint32_t)d;
+	}
+	return 0;
+}
+
+/* Length of the well-formed UTF-8 sequence at p (a lead byte >= 0x80), or
+ * 0: what jansson refuses (overlong forms, surrogates, past U+10FFFF). */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	size_t n;
+	uint32_t v;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		v = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		v = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		v = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (n == 3 && v < 0x800) ||
+	    (n == 4 && v < 0x10000))
+		return 0;
+	return n;
+}
+
+static size_t utf8_put(uint32_t v, char *d)
+{
+	if (v < 0x80) {
+		d[0] = (char)v;
+		return 1;
+	}
+	if (v < 0x800) {
+		d[0] = (char)(0xc0 | v >> 6);
+		d[1] = (char)(0x80 | (v & 0x3f));
+		return 2;
+	}
+	if (v < 0x10000) {
+		d[0] = (char)(0xe0 | v >> 12);
+		d[1] = (char)(0x80 | (v >> 6 & 0x3f));
+		d[2] = (char)(0x80 | (v & 0x3f));
+		return 3;
+	}
+	d[0] = (char)(0xf0 | v >> 18);
+	d[1] = (char)(0x80 | (v >> 12 & 0x3f));
+	d[2] = (char)(0x80 | (v >> 6 & 0x3f));
+	d[3] = (char)(0x80 | (v & 0x3f));
+	return 4;
+}
+
+/* Escapes and bytes past ASCII, between s and the closing quote at e, into
+ * d (at most e - s bytes: no escape grows). */
+static int rd_escaped(const char *s, const char *e, char *d, size_t *len)
+{
+	size_t k = 0;
+	while (s < e) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x80) {
+			size_t m = utf8_seq((const unsigned char *)s, (const unsigned char *)e);
+			if (!m)
+				return R_UNSURE;
+			memcpy(d + k, s, m);
+			k += m;
+			s += m;
+			continue;
+		}
+		if (c < 0x20)
+			return R_UNSURE;
+		if (c != '\\') {
+			d[k++] = (char)c;
+			s++;
+			continue;
+		}
+		/* e is an unescaped quote, so an escape never runs past it. */
+		uint32_t v, lo;
+		switch (s[1]) {
+		case '"':
+		case '\\':
+		case '/': d[k++] = s[1]; break;
+		case 'b': d[k++] = '\b'; break;
+		case 'f': d[k++] = '\f'; break;
+		case 'n': d[k++] = '\n'; break;
+		case 'r': d[k++] = '\r'; break;
+		case 't': d[k++] = '\t'; break;
+		case 'u':
+			if (e - s < 6 || hex4(s + 2, &v) || v == 0 || (v >= 0xdc00 && v <= 0xdfff))
+				return R_UNSURE;
+			if (v >= 0xd800 && v <= 0xdbff) {
+				if (e - s < 12 || s[6] != '\\' || s[7] != 'u' || hex4(s + 8, &lo) ||
+				    lo < 0xdc00 || lo > 0xdfff)
+					return R_UNSURE;
+				v = 0x10000 + ((v - 0xd800) << 10) + (lo - 0xdc00);
+				s += 6;
+			}
+			k += utf8_put(v, d + k);
+			s += 6;
+			continue;
+		default: return R_UNSURE;
+		}
+		s += 2;
+	}
+	*len = k;
+	return 0;
+}
+
+/* Printable ASCII but '"' and '\\': a string's bytes taken as they are.
+ * Bitwise, not logical, ands: one branch per byte, not four. */
+static bool plain_byte(unsigned char c)
+{
+	return ((unsigned)(c - 0x20) < 0x5f) & (c != '"') & (c != '\\');
+}
+
+/* The string whose opening quote is at the cursor. */
+static int rd_string(reader *r, const char **out, size_t *len)
+{
+	const char *s = r->p + 1, *q = s;
+	while (q < r->end && plain_byte((unsigned char)*q))
+		q++;
+	if (q < r->end && *q == '"') {
+		/* Printable ASCII: the common case, copied as it is. */
+		size_t n = (size_t)(q - s);
+		char *d = scratch_alloc(r->s, n + 1);
+		if (!d)
+			return OE_ENOMEM;
+		memcpy(d, s, n);
+		d[n] = '\0';
+		*out = d;
+		*len = n;
+		r->p = q + 1;
+		return 0;
+	}
+	/* Find the closing quote: one not escaped by an odd run of '\'. */
+	const char *e = q;
+	for (;;) {
+		e = memchr(e, '"', (size_t)(r->end - e));
+		if (!e)
+			return R_UNSURE;
+		const char *b = e;
+		while (b > s && b[-1] == '\\')
+			b--;
+		if (((e - b) & 1) == 0)
+			break;
+		e++;
+	}
+	char *d = scratch_alloc(r->s, (size_t)(e - s) + 1);
+	if (!d)
+		return OE_ENOMEM;
+	int rc = rd_escaped(s, e, d, len);
+	if (rc)
+		return rc;
+	d[*len] = '\0';
+	*out = d;
+	r->p = e + 1;
+	return 0;
+}
+
+static int rd_number(reader *r, jv *out)
+{
+	const char *q = r->p, *e = r->end;
+	bool neg = q < e && *q == '-';
+	if (neg)
+		q++;
+	const char *ds = q;
+	if (q >= e || !is_digit(*q))
+		return R_UNSURE;
+	if (*q == '0') {
+		if (++q < e && is_digit(*q))
+			return R_UNSURE; /* a leading zero */
+	} else {
+		while (q < e && is_digit(*q))
+			q++;
+	}
+	size_t nd = (size_t)(q - ds);
+	if (q < e && (*q == 'e' || *q == 'E'))
+		return R_UNSURE;
+	if (q < e && *q == '.') {
+		const char *f = ++q;
+		while (q < e && is_digit(*q))
+			q++;
+		if (q == f || (q < e && (*q == 'e' || *q == 'E')) ||
+		    nd + (size_t)(q - f) > READ_REAL_DIGITS)
+			return R_UNSURE;
+		out->t = JV_REAL;
+	} else {
+		if (nd > READ_INT_DIGITS)
+			return R_UNSURE;
+		int64_t v = 0;
+		for (const char *d = ds; d < q; d++)
+			v = v * 10 + (*d - '0');
+		out->t = JV_INT;
+		out->u.i = neg ? -v : v;
+	}
+	r->p = q;
+	return 0;
+}
+
+static int rd_value(reader *r, jv *out);
+
+/* A cheap filter before comparing keys: a bit per (length, first byte). */
+static uint64_t key_bit(const char *k, size_t n)
+{
+	return (uint64_t)1 << ((n * 7 + (n ? (unsigned char)k[0] : 0)) & 63);
+}
+
+static int rd_container(reader *r, jv *out)
+{
+	bool obj = *r->p == '{';
+	char close = obj ? '}' : ']';
+	scratch *s = r->s;
+	size_t base = s->nstk;
+	uint64_t seen = 0;
+	int rc;
+	if (++r->depth > OE_JSON_MAX_DEPTH)
+		return R_UNSURE;
+	r->p++;
+	rskip(r);
+	if (r->p < r->end && *r->p == close) {
+		r->p++;
+		goto done;
+	}
+	for (;;) {
+		jmember m = {0};
+		rskip(r);
+		if (obj) {
+			if (r->p >= r->end || *r->p != '"' || s->nstk - base >= READ_MEMBERS_MAX)
+				return R_UNSURE;
+			if ((rc = rd_string(r, &m.key, &m.klen)))
+				return rc;
+			uint64_t bit = key_bit(m.key, m.klen);
+			if (seen & bit) {
+				for (size_t i = base; i < s->nstk; i++)
+					if (s->stk[i].klen == m.klen &&
+					    memcmp(s->stk[i].key, m.key, m.klen) == 0)
+						return R_UNSURE; /* a duplicate key */
+			}
+			seen |= bit;
+			rskip(r);
+			if (r->p >= r->end || *r->p != ':')
+				return R_UNSURE;
+			r->p++;
+			rskip(r);
+		}
+		if ((rc = rd_value(r, &m.v)))
+			return rc;
+		if (s->nstk == s->capstk) {
+			size_t cap = s->capstk ? s->capstk * 2 : 64;
+			jmember *n = realloc(s->stk, cap * sizeof(*n));
+			if (!n)
+				return OE_ENOMEM;
+			s->stk = n;
+			s->capstk = cap;
+		}
+		s->stk[s->nstk++] = m;
+		rskip(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == close) {
+			r->p++;
+			break;
+		}
+		return R_UNSURE;
+	}
+done:
+	out->t = obj ? JV_OBJ : JV_ARR;
+	out->n = s->nstk - base;
+	if (obj) {
+		jmember *o = scratch_alloc(s, out->n * sizeof(*o) + 1);
+		if (!o)
+			return OE_ENOMEM;
+		if (out->n)
+			memcpy(o, s->stk + base, out->n * sizeof(*o));
+		out->u.o = o;
+	} else {
+		jv *a = scratch_alloc(s, out->n * sizeof(*a) + 1);
+		if (!a)
+			return OE_ENOMEM;
+		for (size_t i = 0; i < out->n; i++)
+			a[i] = s->stk[base + i].v;
+		out->u.a = a;
+	}
+	s->nstk = base;
+	r->depth--;
+	return 0;
+}
+
+static int rd_value(reader *r, jv *out)
+{
+	if (r->p >= r->end)
+		return R_UNSURE;
+	size_t left = (size_t)(r->end - r->p);
+	switch (*r->p) {
+	case '{':
+	case '[': return rd_container(r, out);
+	case '"': out->t = JV_STR; return rd_string(r, &out->u.s, &out->n);
+	case 't':
+		if (left < 4 || memcmp(r->p, "true", 4) != 0)
+			return R_UNSURE;
+		out->t = JV_TRUE;
+		r->p += 4;
+		return 0;
+	case 'f':
+		if (left < 5 || memcmp(r->p, "false", 5) != 0)
+			return R_UNSURE;
+		out->t = JV_FALSE;
+		r->p += 5;
+		return 0;
+	case 'n':
+		if (left < 4 || memcmp(r->p, "null", 4) != 0)
+			return R_UNSURE;
+		out->t = JV_NULL;
+		r->p += 4;
+		return 0;
+	default: return rd_number(r, out);
+	}
+}
+
+/* A jansson tree copied into the scratch. */
+static int jv_from_json(scratch *s, const json_t *j, jv *out)
+{
+	memset(out, 0, sizeof(*out));
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: {
+		const char *k;
+		json_t *v;
+		size_t i = 0;
+		jmember *o = scratch_alloc(s, json_object_size(j) * sizeof(*o) + 1);
+		if (!o)
+			return OE_ENOMEM;
+		json_object_foreach ((json_t *)j, k, v) {
+			size_t n = strlen(k);
+			char *kc = scratch_alloc(s, n + 1);
+			if (!kc || jv_from_json(s, v, &o[i].v))
+				return OE_ENOMEM;
+			memcpy(kc, k, n + 1);
+			o[i].key = kc;
+			o[i].klen = n;
+			i++;
+		}
+		out->t = JV_OBJ;
+		out->n = i;
+		out->u.o = o;
+		return 0;
+	}
+	case JSON_ARRAY: {
+		size_t i;
+		json_t *v;
+		jv *a = scratch_alloc(s, json_array_size(j) * sizeof(*a) + 1);
+		if (!a)
+			return OE_ENOMEM;
+		json_array_foreach (j, i, v)
+			if (jv_from_json(s, v, &a[i]))
+				return OE_ENOMEM;
+		out->t = JV_ARR;
+		out->n = json_array_size(j);
+		out->u.a = a;
+		return 0;
+	}
+	case JSON_STRING: {
+		size_t n = json_string_length(j);
+		char *c = scratch_alloc(s, n + 1);
+		if (!c)
+			return OE_ENOMEM;
+		memcpy(c, json_string_value(j), n + 1);
+		out->t = JV_STR;
+		out->n = n;
+		out->u.s = c;
+		return 0;
+	}
+	case JSON_INTEGER:
+		out->t = JV_INT;
+		out->u.i = json_integer_value(j);
+		return 0;
+	case JSON_REAL: out->t = JV_REAL; return 0;
+	case JSON_TRUE: out->t = JV_TRUE; return 0;
+	case JSON_FALSE: out->t = JV_FALSE; return 0;
+	default: out->t = JV_NULL; return 0;
+	}
+}
+
+/* The JSON value that is exactly the n bytes at p (white space around it
+ * allowed), read into out in the scratch. Errors are placed in the whole
+ * document by sc. */
+static int read_value(scanner *sc, scratch *s, const char *p, size_t n, jv *out)
+{
+	reader r = {p, p + n, s, 0};
+	scratch_mark m = scratch_at(s);
+	rskip(&r);
+	int rc = rd_value(&r, out);
+	if (rc == 0) {
+		rskip(&r);
+		if (r.p == r.end)
+			return 0;
+		rc = R_UNSURE;
+	}
+	s->nstk = 0;
+	scratch_back(s, m);
+	if (rc < 0) {
+		snprintf(sc->err, sc->errcap, "out of memory");
+		return rc;
+	}
+	json_error_t je;
+	json_t *j = json_loadb(p, n, LOAD_FLAGS, &je);
+	if (!j)
+		return jerr(sc, p, &je);
+	rc = jv_from_json(s, j, out);
+	json_decref(j);
+	if (rc)
+		snprintf(sc->err, sc->errcap, "out of memory");
+	return rc;
+}
+
+static const jv *jv_get(const jv *o, const char *key)
+{
+	if (!o || o->t != JV_OBJ)
+		return NULL;
+	size_t n = strlen(key);
+	for (size_t i = 0; i < o->n; i++) {
+		const jmember *m = &o->u.o[i];
+		if (m->klen == n && m->key[0] == key[0] && memcmp(m->key, key, n) == 0)
+			return &m->v;
+	}
+	return NULL;
+}
+
+static const char *jv_text(const jv *v)
+{
+	return v && v->t == JV_STR ? v->u.s : NULL;
+}
+
+/* The string at key, or NULL when absent or not a string. */
+static const char *jv_str(const jv *o, const char *key)
+{
+	return jv_text(jv_get(o, key));
+}
+
+/* Items of an array; 0 for anything else. */
+static size_t jv_items(const jv *v)
+{
+	return v && v->t == JV_ARR ? v->n : 0;
+}
+
+/* Members of an object; 0 for anything else. */
+static size_t jv_members(const jv *v)
+{
+	return v && v->t == JV_OBJ ? v->n : 0;
+}
+
 /* ---- bundle walker ---- */
 
 /* What became of an indicator or observed-data already looked at. */
@@ -754,10 +1393,11 @@ enum { ST_IMPORTED = 1, ST_REFUSED = 2, ST_SKIPPED = 3 };
 enum { K_NONE, K_INDICATOR, K_OBSERVED, K_REPORT, K_MARKING, K_OTHER };
 
 enum {
-	F_CHECKED = 1,	/* jansson has read it: it is valid JSON */
-	F_NEWEST = 2,	/* the version of its id that counts */
-	F_IN_REPORT = 4, /* a member of some report */
-	F_SCO_USED = 8,	/* named by some observed-data */
+	F_CHECKED = 1,	   /* read whole once: it is valid JSON */
+	F_NEWEST = 2,	   /* the version of its id that counts */
+	F_IN_REPORT = 4,   /* a member of some report */
+	F_SCO_USED = 8,	   /* named by some observed-data */
+	F_SCO_SHARED = 16, /* named more than once: kept when first read */
 };
 
 /* Values one SCO can give: its hashes or value properties. */
@@ -770,8 +1410,9 @@ typedef struct {
 } sco_val;
 
 /* What the walker takes from an object that others point to (an SCO named
- * by observed-data, an identity named by a report). Read once, on first
- * use, and kept in the arena: an object named many times is parsed once. */
+ * by observed-data, an identity named by a report). When it may be needed
+ * again it is kept in the arena from its first use: an object named many
+ * times is read once. */
 typedef struct {
 	const char *id, *type, *name; /* id, name may be NULL */
 	int tlp;		      /* its own markings, or -1 */
@@ -782,9 +1423,9 @@ typedef struct {
 /* Kept (in the arena) for the few elements that reports or observed-data
  * point to. */
 typedef struct {
-	ref_info *ref;	      /* read when first pointed to */
-	uint32_t report;      /* the last report that named it, so a member counts once */
-	uint8_t state;	      /* ST_* once processed as a report member */
+	ref_info *ref;	     /* read when first pointed to */
+	uint32_t report;     /* the last report that named it, so a member counts once */
+	uint8_t state;	     /* ST_* once processed as a report member */
 	size_t first, count; /* the indicators it gave then, copied for later reports */
 } memo;
 
@@ -808,13 +1449,15 @@ typedef struct {
 	size_t nel, capel;
 	bool too_many; /* more than OE_STIX_MAX_OBJECTS elements were seen */
 	elem spare;    /* where the elements past the limit are scanned */
-	/* id -> 1 + index in el of its newest version, open addressing over
-	 * a keyed hash: ids come from outside. */
-	uint32_t *slots;
+	/* id -> its newest version, open addressing over a keyed hash (ids
+	 * come from outside): the high half of a slot is the high half of the
+	 * hash, the low half 1 + the index in el. */
+	uint64_t *slots;
 	size_t mask;
 	unsigned char key[crypto_shorthash_KEYBYTES];
 	json_t *tlps; /* marking-definition id in this bundle -> level */
 	uint32_t nreports;
+	scratch scr;	/* the trees of the elements being read */
 	oe_arena arena; /* decoded ids, memos, ref_infos */
 	char *err;
 	size_t errcap;
@@ -838,13 +1481,27 @@ static int oom(walker *w)
 	return OE_ENOMEM;
 }
 
+/* Is s a UUID in text ("8-4-4-4-12" hex digits, any case), as
+ * oe_uuid_parse takes it? A table instead of its branches: the digits of
+ * random UUIDs defeat branch prediction, once per indicator. */
+static bool uuid_text_ok(const char *s)
+{
+	static const bool hex[256] = {
+	    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	    ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1};
+	bool ok = s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-' && s[36] == '\0';
+	for (int i = 0; i < 36 && ok; i++)
+		ok = i == 8 || i == 13 || i == 18 || i == 23 || hex[(unsigned char)s[i]];
+	return ok;
+}
+
 /* Is id "<type>--<uuid>"? */
 static bool stix_id_ok(const char *id, const char *type)
 {
 	size_t n = strlen(type);
-	oe_uuid u;
 	return id && strncmp(id, type, n) == 0 && strncmp(id + n, "--", 2) == 0 &&
-	       strlen(id + n + 2) == 36 && oe_uuid_parse(id + n + 2, &u) == 0;
+	       strlen(id + n + 2) == 36 && uuid_text_ok(id + n + 2);
 }
 
 /* s cut to at most max bytes at a UTF-8 character boundary, in buf when it
@@ -863,18 +1520,17 @@ static const char *cut_text(const char *s, char *buf, size_t max)
 }
 
 /* The strictest TLP among the object's marking refs, or -1. */
-static int tlp_of(const walker *w, const json_t *obj)
+static int tlp_of(const walker *w, const jv *obj)
 {
 	int tlp = -1;
-	json_t *refs = json_object_get(obj, "object_marking_refs");
-	size_t i;
-	json_t *r;
-	json_array_foreach (refs, i, r) {
-		if (!json_is_string(r))
+	const jv *refs = jv_get(obj, "object_marking_refs");
+	for (size_t i = 0; i < jv_items(refs); i++) {
+		const char *r = jv_text(&refs->u.a[i]);
+		if (!r)
 			continue;
-		int t = oe_tlp_from_marking_id(json_string_value(r));
+		int t = oe_tlp_from_marking_id(r);
 		if (t < 0) {
-			json_t *m = json_object_get(w->tlps, json_string_value(r));
+			json_t *m = json_object_get(w->tlps, r);
 			t = m ? (int)json_integer_value(m) : -1;
 		}
 		if (t > tlp)
@@ -884,41 +1540,41 @@ static int tlp_of(const walker *w, const json_t *obj)
 }
 
 /* Read a timestamp property; absent is 0. Returns the reason on a bad one. */
-static const char *get_time(const json_t *obj, const char *key, oe_time *out)
+static const char *get_time(const jv *obj, const char *key, oe_time *out)
 {
 	*out = 0;
-	json_t *v = json_object_get(obj, key);
+	const jv *v = jv_get(obj, key);
 	if (!v)
 		return NULL;
-	if (json_is_string(v) && oe_time_parse(json_string_value(v), out) == 0)
+	if (v->t == JV_STR && oe_time_parse(v->u.s, out) == 0)
 		return NULL;
 	return "a timestamp is not RFC 3339";
 }
 
 /* Fill m from the common properties of obj (of STIX type type). Returns
  * NULL or why the object is refused. */
-static const char *read_meta(const walker *w, const json_t *obj, const char *type, meta *m)
+static const char *read_meta(const walker *w, const jv *obj, const char *type, meta *m)
 {
 	memset(m, 0, offsetof(meta, cut));
 	m->tlp = tlp_of(w, obj);
 	m->confidence = -1;
-	m->id = oe_json_str(obj, "id");
+	m->id = jv_str(obj, "id");
 	if (!stix_id_ok(m->id, type))
 		return "id is missing or not a STIX identifier";
-	json_t *c = json_object_get(obj, "confidence");
+	const jv *c = jv_get(obj, "confidence");
 	if (c) {
-		if (!json_is_integer(c) || json_integer_value(c) < 0 || json_integer_value(c) > 100)
+		if (c->t != JV_INT || c->u.i < 0 || c->u.i > 100)
 			return "confidence must be an integer from 0 to 100";
-		m->confidence = (int)json_integer_value(c);
+		m->confidence = (int)c->u.i;
 	}
-	const char *d = oe_json_str(obj, "description");
+	const char *d = jv_str(obj, "description");
 	if (d && *d)
 		m->description = cut_text(d, m->cut, OE_TEXT_MAX);
-	size_t i;
-	json_t *l;
-	json_array_foreach (json_object_get(obj, "labels"), i, l) {
-		const char *s = json_string_value(l);
-		if (!s || !*s || json_string_length(l) > OE_TAG_LEN_MAX || m->ntags >= OE_TAGS_MAX)
+	const jv *labels = jv_get(obj, "labels");
+	for (size_t i = 0; i < jv_items(labels); i++) {
+		const jv *l = &labels->u.a[i];
+		const char *s = jv_text(l);
+		if (!s || !*s || l->n > OE_TAG_LEN_MAX || m->ntags >= OE_TAGS_MAX)
 			continue;
 		bool dup = false;
 		for (size_t k = 0; k < m->ntags; k++)
@@ -926,7 +1582,8 @@ static const char *read_meta(const walker *w, const json_t *obj, const char *typ
 		if (!dup)
 			m->tags[m->ntags++] = (char *)s;
 	}
-	m->revoked = json_is_true(json_object_get(obj, "revoked"));
+	const jv *rv = jv_get(obj, "revoked");
+	m->revoked = rv && rv->t == JV_TRUE;
 	const char *why;
 	if ((why = get_time(obj, "modified", &m->modified)))
 		return "modified is not an RFC 3339 timestamp";
@@ -978,15 +1635,15 @@ static int add_one(walker *w, const meta *m, oe_itype t, const char *value, int 
 }
 
 /* An indicator object. Returns ST_* (>0) or a fatal OE_E*. */
-static int do_indicator(walker *w, const json_t *obj, const char *ref)
+static int do_indicator(walker *w, const jv *obj, const char *ref)
 {
-	const char *pt = oe_json_str(obj, "pattern_type");
+	const char *pt = jv_str(obj, "pattern_type");
 	if (pt && strcmp(pt, "stix") != 0) {
 		w->out->skipped++;
 		return ST_SKIPPED;
 	}
-	json_t *pv = json_object_get(obj, "pattern");
-	if (!json_is_string(pv)) {
+	const jv *pv = jv_get(obj, "pattern");
+	if (!jv_text(pv)) {
 		oe_import_error_add(w->out, ref, "indicator has no pattern");
 		return ST_REFUSED;
 	}
@@ -996,10 +1653,9 @@ static int do_indicator(walker *w, const json_t *obj, const char *ref)
 		oe_import_error_add(w->out, ref, "%s", why);
 		return ST_REFUSED;
 	}
-	oe_stix_terms terms = {0};
+	oe_stix_terms terms = {0}; /* in the scratch, dropped with obj */
 	char pwhy[256];
-	int rc = oe_stix_pattern_parse(json_string_value(pv), json_string_length(pv), w->o, &terms,
-				       pwhy, sizeof(pwhy));
+	int rc = pattern_parse(pv->u.s, pv->n, w->o, &w->scr, &terms, pwhy, sizeof(pwhy));
 	if (rc == OE_ENOMEM)
 		return oom(w);
 	if (rc) {
@@ -1008,37 +1664,35 @@ static int do_indicator(walker *w, const json_t *obj, const char *ref)
 	}
 	for (size_t i = 0; i < terms.n && !rc; i++)
 		rc = add_one(w, &m, terms.v[i].type, terms.v[i].value, m.tlp);
-	oe_stix_terms_free(&terms);
 	return rc ? rc : ST_IMPORTED;
 }
 
 /* What one SCO gives (strings into sco). False when it is not one. */
-static bool sco_read(const walker *w, const json_t *sco, ref_info *s)
+static bool sco_read(const walker *w, const jv *sco, ref_info *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->type = oe_json_str(sco, "type");
-	if (!s->type || !json_is_object(sco))
+	s->type = jv_str(sco, "type");
+	if (!s->type)
 		return false;
-	s->id = oe_json_str(sco, "id");
-	s->name = oe_json_str(sco, "name");
+	s->id = jv_str(sco, "id");
+	s->name = jv_str(sco, "name");
 	s->tlp = tlp_of(w, sco);
 	if (strcmp(s->type, "file") == 0) {
-		const char *k;
-		json_t *h;
-		json_object_foreach (json_object_get(sco, "hashes"), k, h) {
-			oe_itype t = hash_type(k);
-			if (t != OE_T_NONE && json_is_string(h) && s->n < SCO_VALUES_MAX)
-				s->v[s->n++] = (sco_val){t, json_string_value(h), json_string_length(h)};
+		const jv *hashes = jv_get(sco, "hashes");
+		for (size_t i = 0; i < jv_members(hashes); i++) {
+			const jmember *h = &hashes->u.o[i];
+			oe_itype t = hash_type(h->key);
+			if (t != OE_T_NONE && h->v.t == JV_STR && s->n < SCO_VALUES_MAX)
+				s->v[s->n++] = (sco_val){t, h->v.u.s, h->v.n};
 		}
 		return true;
 	}
 	for (size_t i = 0; i < OE_ARRAY_SIZE(paths); i++) {
 		if (strcmp(s->type, paths[i].obj) != 0 || strchr(paths[i].prop, '.'))
 			continue;
-		json_t *v = json_object_get(sco, paths[i].prop);
-		if (json_is_string(v) && s->n < SCO_VALUES_MAX)
-			s->v[s->n++] = (sco_val){paths[i].type, json_string_value(v),
-						 json_string_length(v)};
+		const jv *v = jv_get(sco, paths[i].prop);
+		if (jv_text(v) && s->n < SCO_VALUES_MAX)
+			s->v[s->n++] = (sco_val){paths[i].type, v->u.s, v->n};
 	}
 	return true;
 }
@@ -1058,8 +1712,8 @@ static int sco_add(walker *w, const ref_info *s, const char *ref, const meta *m,
 		char canon[OE_VALUE_MAX + 1];
 		const char *why = NULL;
 		oe_itype got;
-		if (canon_value(s->v[i].t, s->v[i].v, s->v[i].len, w->o, &got, canon,
-				sizeof(canon), &why)) {
+		if (canon_value(s->v[i].t, s->v[i].v, s->v[i].len, w->o, &got, canon, sizeof(canon),
+				&why)) {
 			oe_import_error_add(w->out, sref, "%s: %s", s->type,
 					    why ? why : "invalid value");
 			continue;
@@ -1072,7 +1726,7 @@ static int sco_add(walker *w, const ref_info *s, const char *ref, const meta *m,
 }
 
 /* An SCO embedded in observed-data (STIX 2.0 "objects"). */
-static int do_sco(walker *w, const json_t *sco, const char *ref, const meta *m, int tlp)
+static int do_sco(walker *w, const jv *sco, const char *ref, const meta *m, int tlp)
 {
 	ref_info s;
 	if (!sco_read(w, sco, &s)) {
@@ -1082,39 +1736,58 @@ static int do_sco(walker *w, const json_t *sco, const char *ref, const meta *m, 
 	return sco_add(w, &s, ref, m, tlp);
 }
 
-/* Parse element e alone. On success *out owns a new reference. */
-static int load_elem(walker *w, elem *e, json_t **out)
+/* Read element e alone into *out, in the scratch: the caller takes a mark
+ * before and goes back to it when done with the tree. */
+static int load_elem(walker *w, elem *e, jv *out)
 {
-	json_error_t je;
-	*out = json_loadb(w->sc.buf + e->off, e->len, LOAD_FLAGS, &je);
-	if (!*out)
-		return jerr(&w->sc, w->sc.buf + e->off, &je);
-	e->flags |= F_CHECKED;
-	return 0;
+	int rc = read_value(&w->sc, &w->scr, w->sc.buf + e->off, e->len, out);
+	if (rc == 0)
+		e->flags |= F_CHECKED;
+	return rc;
 }
 
 /* An element nothing is taken from must still be valid JSON. */
 static int check_elem(walker *w, elem *e)
 {
-	json_t *obj;
 	if (e->flags & F_CHECKED)
 		return 0;
+	scratch_mark mk = scratch_at(&w->scr);
+	jv obj;
 	int rc = load_elem(w, e, &obj);
-	json_decref(obj);
+	scratch_back(&w->scr, mk);
 	return rc;
 }
 
-/* The slot of id: the one holding it, or the empty one where it goes. */
-static size_t slot_of(const walker *w, const char *id, size_t n)
+static uint64_t id_hash(const walker *w, const char *id, size_t n)
 {
 	uint64_t h;
 	crypto_shorthash((unsigned char *)&h, (const unsigned char *)id, n, w->key);
+	return h;
+}
+
+_Static_assert(OE_STIX_MAX_OBJECTS < UINT32_MAX, "an element's index fits half a slot");
+
+static uint64_t slot_tag(uint64_t h)
+{
+	return h & 0xffffffff00000000u;
+}
+
+static size_t slot_index(uint64_t v)
+{
+	return (size_t)(v & 0xffffffffu) - 1;
+}
+
+/* The slot of id (hash h): the one holding it, or the empty one where it
+ * goes. An element is looked at only when the tags agree. */
+static size_t slot_of(const walker *w, uint64_t h, const char *id, size_t n)
+{
 	size_t s = (size_t)h & w->mask;
-	while (w->slots[s]) {
-		const elem *e = &w->el[w->slots[s] - 1];
+	for (; w->slots[s]; s = (s + 1) & w->mask) {
+		if (slot_tag(w->slots[s]) != slot_tag(h))
+			continue;
+		const elem *e = &w->el[slot_index(w->slots[s])];
 		if (e->idlen == n && memcmp(e->id, id, n) == 0)
 			return s;
-		s = (s + 1) & w->mask;
 	}
 	return s;
 }
@@ -1124,8 +1797,8 @@ static elem *find(walker *w, const char *id, size_t n)
 {
 	if (!id || !w->slots)
 		return NULL;
-	size_t s = slot_of(w, id, n);
-	return w->slots[s] ? &w->el[w->slots[s] - 1] : NULL;
+	size_t s = slot_of(w, id_hash(w, id, n), id, n);
+	return w->slots[s] ? &w->el[slot_index(w->slots[s])] : NULL;
 }
 
 static memo *memo_of(walker *w, elem *e)
@@ -1155,13 +1828,14 @@ static int ref_info_of(walker *w, elem *e, const ref_info **out)
 	if (!mm)
 		return oom(w);
 	if (!mm->ref) {
-		json_t *obj;
+		scratch_mark mk = scratch_at(&w->scr);
+		jv obj;
 		int rc = load_elem(w, e, &obj);
 		if (rc)
 			return rc;
 		ref_info s;
 		bool bad = false;
-		if (!sco_read(w, obj, &s))
+		if (!sco_read(w, &obj, &s))
 			s.type = "?"; /* cannot happen: indexed elements have a type */
 		ref_info *k = oe_arena_alloc(&w->arena, sizeof(*k));
 		if (k) {
@@ -1172,7 +1846,7 @@ static int ref_info_of(walker *w, elem *e, const ref_info **out)
 			for (size_t i = 0; i < s.n; i++)
 				k->v[i].v = keep_str(w, s.v[i].v, s.v[i].len, &bad);
 		}
-		json_decref(obj);
+		scratch_back(&w->scr, mk);
 		if (!k || bad)
 			return oom(w);
 		mm->ref = k;
@@ -1181,7 +1855,31 @@ static int ref_info_of(walker *w, elem *e, const ref_info **out)
 	return 0;
 }
 
-static int do_observed(walker *w, const json_t *obj, const char *ref)
+/* The SCO e named by observed-data (m its metadata, ref the name used):
+ * kept from its first use when others name it too, else read and
+ * dropped. */
+static int sco_named(walker *w, elem *e, const char *ref, const meta *m)
+{
+	const ref_info *s;
+	int rc;
+	if ((e->flags & F_SCO_SHARED) || (e->memo && e->memo->ref)) {
+		if ((rc = ref_info_of(w, e, &s)))
+			return rc;
+		return sco_add(w, s, ref, m, m->tlp);
+	}
+	scratch_mark mk = scratch_at(&w->scr);
+	jv obj;
+	ref_info once;
+	if ((rc = load_elem(w, e, &obj)))
+		return rc;
+	if (!sco_read(w, &obj, &once))
+		once.type = "?"; /* cannot happen: indexed elements have a type */
+	rc = sco_add(w, &once, ref, m, m->tlp);
+	scratch_back(&w->scr, mk);
+	return rc;
+}
+
+static int do_observed(walker *w, const jv *obj, const char *ref)
 {
 	meta m;
 	const char *why = read_meta(w, obj, "observed-data", &m);
@@ -1189,42 +1887,40 @@ static int do_observed(walker *w, const json_t *obj, const char *ref)
 		oe_import_error_add(w->out, ref, "%s", why);
 		return ST_REFUSED;
 	}
-	json_t *refs = json_object_get(obj, "object_refs");
-	json_t *embedded = json_object_get(obj, "objects");
-	size_t i;
-	json_t *r;
+	const jv *refs = jv_get(obj, "object_refs");
+	const jv *embedded = jv_get(obj, "objects");
 	int rc = 0;
-	if (json_is_array(refs)) {
-		if (json_array_size(refs) > OE_STIX_MAX_REFS) {
+	if (refs && refs->t == JV_ARR) {
+		if (refs->n > OE_STIX_MAX_REFS) {
 			oe_import_error_add(w->out, ref, "more than %d object_refs",
 					    OE_STIX_MAX_REFS);
 			return ST_REFUSED;
 		}
-		json_array_foreach (refs, i, r) {
-			const char *id = json_string_value(r);
-			elem *e = id ? find(w, id, json_string_length(r)) : NULL;
-			const ref_info *s;
+		for (size_t i = 0; i < refs->n; i++) {
+			const jv *r = &refs->u.a[i];
+			const char *id = jv_text(r);
+			elem *e = id ? find(w, id, r->n) : NULL;
 			if (!e) {
 				oe_import_error_add(w->out, id ? id : ref,
 						    "named by %s but not in the bundle", m.id);
 				continue;
 			}
-			if ((rc = ref_info_of(w, e, &s)) || (rc = sco_add(w, s, id, &m, m.tlp)))
+			if ((rc = sco_named(w, e, id, &m)))
 				return rc;
 		}
-	} else if (json_is_object(embedded)) {
-		if (json_object_size(embedded) > OE_STIX_MAX_REFS) {
+	} else if (embedded && embedded->t == JV_OBJ) {
+		if (embedded->n > OE_STIX_MAX_REFS) {
 			oe_import_error_add(w->out, ref, "more than %d embedded objects",
 					    OE_STIX_MAX_REFS);
 			return ST_REFUSED;
 		}
-		const char *k;
-		json_object_foreach (embedded, k, r) {
+		for (size_t i = 0; i < embedded->n; i++) {
+			const jmember *k = &embedded->u.o[i];
 			char sref[128];
 			char q[40];
 			snprintf(sref, sizeof(sref), "%s objects.%s", m.id,
-				 printable(k, 32, q, sizeof(q)));
-			if ((rc = do_sco(w, r, sref, &m, m.tlp)))
+				 printable(k->key, 32, q, sizeof(q)));
+			if ((rc = do_sco(w, &k->v, sref, &m, m.tlp)))
 				return rc;
 		}
 	} else {
@@ -1238,13 +1934,14 @@ static int do_observed(walker *w, const json_t *obj, const char *ref)
 /* An indicator or observed-data element. Returns ST_* or a fatal OE_E*. */
 static int do_member(walker *w, elem *e)
 {
-	json_t *obj;
+	scratch_mark mk = scratch_at(&w->scr);
+	jv obj;
 	int rc = load_elem(w, e, &obj);
 	if (rc)
 		return rc;
-	const char *id = oe_json_str(obj, "id");
-	rc = e->kind == K_INDICATOR ? do_indicator(w, obj, id) : do_observed(w, obj, id);
-	json_decref(obj);
+	const char *id = jv_str(&obj, "id");
+	rc = e->kind == K_INDICATOR ? do_indicator(w, &obj, id) : do_observed(w, &obj, id);
+	scratch_back(&w->scr, mk);
 	return rc;
 }
 
@@ -1274,38 +1971,35 @@ static int report_member(walker *w, elem *e, memo *mm)
 	return 0;
 }
 
-static int do_report(walker *w, const json_t *rep, size_t idx)
+static int do_report(walker *w, const jv *rep, size_t idx)
 {
-	const char *id = oe_json_str(rep, "id");
+	const char *id = jv_str(rep, "id");
 	if (!stix_id_ok(id, "report")) {
 		char ref[32];
 		snprintf(ref, sizeof(ref), "objects[%zu]", idx);
 		oe_import_error_add(w->out, ref, "id is missing or not a STIX identifier");
 		return 0;
 	}
-	json_t *refs = json_object_get(rep, "object_refs");
-	if (json_array_size(refs) > OE_STIX_MAX_REFS) {
+	const jv *refs = jv_get(rep, "object_refs");
+	if (jv_items(refs) > OE_STIX_MAX_REFS) {
 		oe_import_error_add(w->out, id, "more than %d object_refs", OE_STIX_MAX_REFS);
 		return 0;
 	}
 	char cut[OE_TEXT_MAX + 1];
 	oe_event_in ev = {.tlp = tlp_of(w, rep)};
-	const char *name = oe_json_str(rep, "name");
+	const char *name = jv_str(rep, "name");
 	ev.title = name ? (char *)cut_text(name, cut, OE_TEXT_MAX) : NULL;
 	ev.ext_id = (char *)id;
 	char *tags[OE_TAGS_MAX];
-	size_t i;
-	json_t *l;
-	json_array_foreach (json_object_get(rep, "labels"), i, l) {
-		const char *s = json_string_value(l);
-		if (s && *s && json_string_length(l) <= OE_TAG_LEN_MAX && ev.ntags < OE_TAGS_MAX)
-			tags[ev.ntags++] = (char *)s;
+	const jv *labels = jv_get(rep, "labels");
+	for (size_t i = 0; i < jv_items(labels); i++) {
+		const jv *l = &labels->u.a[i];
+		if (jv_text(l) && l->n && l->n <= OE_TAG_LEN_MAX && ev.ntags < OE_TAGS_MAX)
+			tags[ev.ntags++] = (char *)l->u.s;
 	}
 	ev.tags = tags;
-	json_t *by = json_object_get(rep, "created_by_ref");
-	elem *ident = json_is_string(by)
-			  ? find(w, json_string_value(by), json_string_length(by))
-			  : NULL;
+	const jv *by = jv_get(rep, "created_by_ref");
+	elem *ident = jv_text(by) ? find(w, by->u.s, by->n) : NULL;
 	const ref_info *who = NULL;
 	int rc;
 	if (ident && (rc = ref_info_of(w, ident, &who)))
@@ -1317,10 +2011,9 @@ static int do_report(walker *w, const json_t *rep, size_t idx)
 		return oom(w);
 	uint32_t rno = ++w->nreports;
 	rc = 0;
-	json_t *r;
-	json_array_foreach (refs, i, r) {
-		const char *mid = json_string_value(r);
-		elem *e = mid ? find(w, mid, json_string_length(r)) : NULL;
+	for (size_t i = 0; i < jv_items(refs); i++) {
+		const jv *r = &refs->u.a[i];
+		elem *e = jv_text(r) ? find(w, r->u.s, r->n) : NULL;
 		if (!e || (e->kind != K_INDICATOR && e->kind != K_OBSERVED))
 			continue;
 		memo *mm = memo_of(w, e);
@@ -1340,15 +2033,15 @@ static int do_report(walker *w, const json_t *rep, size_t idx)
 }
 
 /* A TLP marking-definition carried in the bundle under its own id. */
-static int marking_level(const json_t *md)
+static int marking_level(const jv *md)
 {
-	json_t *ext = json_object_get(json_object_get(md, "extensions"), TLP2_EXTENSION);
-	const char *v = oe_json_str(ext, "tlp_2_0");
+	const jv *ext = jv_get(jv_get(md, "extensions"), TLP2_EXTENSION);
+	const char *v = jv_str(ext, "tlp_2_0");
 	if (v)
 		return oe_tlp_parse(v);
-	const char *dt = oe_json_str(md, "definition_type");
+	const char *dt = jv_str(md, "definition_type");
 	if (dt && strcasecmp(dt, "tlp") == 0)
-		return oe_tlp_parse(oe_json_str(json_object_get(md, "definition"), "tlp"));
+		return oe_tlp_parse(jv_str(jv_get(md, "definition"), "tlp"));
 	return -1;
 }
 
@@ -1408,7 +2101,7 @@ static int member_name(scanner *sc, const char *tok, size_t n, int *which)
 
 /* One element of "objects" at the cursor: its extent, and its type, id and
  * modified when it is an object that has them as strings. The rest of its
- * bytes are left to jansson. */
+ * bytes are checked when it is read. */
 static int scan_element(scanner *sc, elem *e)
 {
 	int rc;
@@ -1465,8 +2158,8 @@ out:
 	return rc;
 }
 
-/* Elements past OE_STIX_MAX_OBJECTS are still scanned (the document must
- * be well formed whatever it is) but not kept. */
+/* Elements past OE_STIX_MAX_OBJECTS are still scanned and checked (invalid
+ * JSON is said before too many objects) but not kept. */
 static elem *new_elem(walker *w)
 {
 	if (w->nel >= OE_STIX_MAX_OBJECTS) {
@@ -1500,6 +2193,13 @@ static int scan_objects(walker *w)
 		if (!e)
 			return oom(w);
 		int rc = scan_element(sc, e);
+		if (rc == 0 && e == &w->spare) {
+			/* Not kept, so checked now. */
+			scratch_mark mk = scratch_at(&w->scr);
+			jv j;
+			rc = read_value(sc, &w->scr, sc->buf + e->off, e->len, &j);
+			scratch_back(&w->scr, mk);
+		}
 		if (rc)
 			return rc;
 		if (take(sc, ','))
@@ -1521,8 +2221,7 @@ typedef struct {
 	oe_time modified;
 } top;
 
-/* A member of the top level other than the "objects" array: checked and
- * read by jansson alone. */
+/* A member of the top level other than the "objects" array, read alone. */
 static int top_member(walker *w, top *t, const char *name, size_t n)
 {
 	scanner *sc = &w->sc;
@@ -1530,12 +2229,12 @@ static int top_member(walker *w, top *t, const char *name, size_t n)
 	int rc = skip_value(sc, DEPTH_TOP);
 	if (rc)
 		return rc;
-	json_error_t je;
-	json_t *j = json_loadb(v, (size_t)(sc->p - v), LOAD_FLAGS, &je);
-	if (!j)
-		return jerr(sc, v, &je);
-	const char *s = json_string_value(j);
-	size_t len = json_string_length(j);
+	scratch_mark mk = scratch_at(&w->scr);
+	jv j;
+	if ((rc = read_value(sc, &w->scr, v, (size_t)(sc->p - v), &j)))
+		return rc;
+	const char *s = jv_text(&j);
+	size_t len = s ? j.n : 0;
 	if (n == 4 && memcmp(name, "type", 4) == 0) {
 		t->has_type = true;
 		t->type_str = s != NULL;
@@ -1551,7 +2250,7 @@ static int top_member(walker *w, top *t, const char *name, size_t n)
 	} else if (n == 7 && memcmp(name, "objects", 7) == 0) {
 		t->has_objects = true;
 	}
-	json_decref(j);
+	scratch_back(&w->scr, mk);
 	return rc;
 }
 
@@ -1564,11 +2263,16 @@ static int scan_document(walker *w, top *t)
 	int rc;
 	skip_ws(sc);
 	if (sc->p < sc->end && *sc->p == '[') {
+		/* Read whole only to tell invalid JSON from the wrong JSON. */
+		const char *v = sc->p;
+		jv j;
 		if ((rc = skip_value(sc, 0)))
 			return rc;
 		skip_ws(sc);
 		if (sc->p < sc->end)
 			return unexpected(sc, "the end of the document");
+		if ((rc = read_value(sc, &w->scr, v, (size_t)(sc->p - v), &j)))
+			return rc;
 		snprintf(w->err, w->errcap,
 			 "not a STIX document: the top level is not a JSON object");
 		return OE_EINVAL;
@@ -1600,7 +2304,8 @@ static int scan_document(walker *w, top *t)
 		}
 		if (json_object_get(keys, key)) {
 			char q[40];
-			rc = serr(sc, k, "duplicate object key '%s'", printable(key, 32, q, sizeof(q)));
+			rc = serr(sc, k, "duplicate object key '%s'",
+				  printable(key, 32, q, sizeof(q)));
 			goto out;
 		}
 		if (json_object_set_new_nocheck(keys, key, json_null())) {
@@ -1636,10 +2341,20 @@ out:
 	return rc;
 }
 
+/* Elements hashed ahead of the one being indexed, their slots fetched
+ * meanwhile: a table of a million ids does not fit in any cache. */
+#define INDEX_AHEAD 8
+
+static bool indexed(const elem *e)
+{
+	return e->id && e->kind != K_NONE;
+}
+
 /* Index the elements by id, each id pointing at its newest version (the
  * first one on a tie). */
 static int build_index(walker *w)
 {
+	uint64_t ahead[INDEX_AHEAD];
 	size_t cap = 16;
 	while (cap < w->nel * 2)
 		cap *= 2;
@@ -1648,18 +2363,27 @@ static int build_index(walker *w)
 		return oom(w);
 	w->mask = cap - 1;
 	randombytes_buf(w->key, sizeof(w->key));
-	for (size_t i = 0; i < w->nel; i++) {
-		elem *e = &w->el[i];
-		if (!e->id || e->kind == K_NONE)
-			continue;
-		size_t s = slot_of(w, e->id, e->idlen);
-		elem *old = w->slots[s] ? &w->el[w->slots[s] - 1] : NULL;
-		if (old && e->modified <= old->modified)
-			continue;
-		if (old)
-			old->flags &= (uint8_t)~F_NEWEST;
-		e->flags |= F_NEWEST;
-		w->slots[s] = (uint32_t)i + 1;
+	for (size_t i = 0; i < w->nel + INDEX_AHEAD; i++) {
+		/* Element k = i - INDEX_AHEAD is indexed, then i takes its place
+		 * in ahead. */
+		size_t k = i - INDEX_AHEAD;
+		if (i >= INDEX_AHEAD && indexed(&w->el[k])) {
+			elem *e = &w->el[k];
+			uint64_t h = ahead[k % INDEX_AHEAD];
+			size_t s = slot_of(w, h, e->id, e->idlen);
+			elem *old = w->slots[s] ? &w->el[slot_index(w->slots[s])] : NULL;
+			if (!old || e->modified > old->modified) {
+				if (old)
+					old->flags &= (uint8_t)~F_NEWEST;
+				e->flags |= F_NEWEST;
+				w->slots[s] = slot_tag(h) | ((uint64_t)k + 1);
+			}
+		}
+		if (i < w->nel && indexed(&w->el[i])) {
+			uint64_t h = id_hash(w, w->el[i].id, w->el[i].idlen);
+			ahead[i % INDEX_AHEAD] = h;
+			__builtin_prefetch(&w->slots[(size_t)h & w->mask]);
+		}
 	}
 	return 0;
 }
@@ -1672,29 +2396,28 @@ static int read_refs(walker *w)
 		elem *e = &w->el[i];
 		if (!e->id || (e->kind != K_MARKING && e->kind != K_OBSERVED))
 			continue;
-		json_t *obj;
+		scratch_mark mk = scratch_at(&w->scr);
+		jv obj;
 		int rc = load_elem(w, e, &obj);
 		if (rc)
 			return rc;
 		if (e->kind == K_MARKING) {
-			int lvl = marking_level(obj);
-			const char *id = oe_json_str(obj, "id");
+			int lvl = marking_level(&obj);
+			const char *id = jv_str(&obj, "id");
 			if (lvl >= 0 && id && json_object_set_new(w->tlps, id, json_integer(lvl)))
 				rc = oom(w);
 		} else {
-			json_t *refs = json_object_get(obj, "object_refs"), *r;
-			size_t k;
-			if (json_array_size(refs) <= OE_STIX_MAX_REFS) {
-				json_array_foreach (refs, k, r) {
-					elem *s = json_is_string(r) ? find(w, json_string_value(r),
-									   json_string_length(r))
-								    : NULL;
-					if (s)
-						s->flags |= F_SCO_USED;
-				}
+			const jv *refs = jv_get(&obj, "object_refs");
+			size_t n = jv_items(refs);
+			for (size_t k = 0; n <= OE_STIX_MAX_REFS && k < n; k++) {
+				const jv *r = &refs->u.a[k];
+				elem *s = jv_text(r) ? find(w, r->u.s, r->n) : NULL;
+				if (s)
+					s->flags |=
+					    s->flags & F_SCO_USED ? F_SCO_SHARED : F_SCO_USED;
 			}
 		}
-		json_decref(obj);
+		scratch_back(&w->scr, mk);
 		if (rc)
 			return rc;
 	}
@@ -1758,12 +2481,10 @@ int oe_stix_parse(const char *buf, size_t len, const oe_canon_opts *o, oe_import
 		err[0] = '\0';
 	if ((rc = scan_document(&w, &t)))
 		goto out;
-	rc = OE_EINVAL;
+	const char *wrong = NULL;
 	if (t.bundle) {
-		if (t.has_objects && !t.objects_array) {
-			snprintf(err, errcap, "bundle: objects is not an array");
-			goto out;
-		}
+		if (t.has_objects && !t.objects_array)
+			wrong = "bundle: objects is not an array";
 	} else if (!t.has_type && t.objects_array) {
 		/* a TAXII envelope */
 	} else if (t.type_str) {
@@ -1775,17 +2496,29 @@ int oe_stix_parse(const char *buf, size_t len, const oe_canon_opts *o, oe_import
 			rc = oom(&w);
 			goto out;
 		}
-		*e = (elem){.off = t.off, .len = t.len, .id = t.id, .modified = t.modified,
-			    .idlen = (uint32_t)t.idlen, .kind = (uint8_t)t.kind};
+		*e = (elem){.off = t.off,
+			    .len = t.len,
+			    .id = t.id,
+			    .modified = t.modified,
+			    .idlen = (uint32_t)t.idlen,
+			    .kind = (uint8_t)t.kind};
 		if (t.idlen > UINT32_MAX)
 			e->id = NULL;
 	} else {
-		snprintf(err, errcap, "not a STIX bundle, TAXII envelope or object");
-		goto out;
+		wrong = "not a STIX bundle, TAXII envelope or object";
 	}
-	if (w.too_many) {
-		snprintf(err, errcap, "more than %d objects in one document", OE_STIX_MAX_OBJECTS);
-		rc = OE_ETOOBIG;
+	if (wrong || w.too_many) {
+		/* Invalid JSON anywhere is said first, as when the document was
+		 * read whole. */
+		for (size_t i = 0; i < w.nel; i++)
+			if ((rc = check_elem(&w, &w.el[i])))
+				goto out;
+		rc = wrong ? OE_EINVAL : OE_ETOOBIG;
+		if (wrong)
+			snprintf(err, errcap, "%s", wrong);
+		else
+			snprintf(err, errcap, "more than %d objects in one document",
+				 OE_STIX_MAX_OBJECTS);
 		goto out;
 	}
 	if (!(w.tlps = json_object())) {
@@ -1797,13 +2530,14 @@ int oe_stix_parse(const char *buf, size_t len, const oe_canon_opts *o, oe_import
 	/* Reports first: each becomes an event holding its members. */
 	for (size_t i = 0; i < w.nel; i++) {
 		elem *e = &w.el[i];
-		json_t *rep;
+		scratch_mark mk = scratch_at(&w.scr);
+		jv rep;
 		if (e->kind != K_REPORT)
 			continue;
 		if ((rc = load_elem(&w, e, &rep)))
 			goto out;
-		rc = do_report(&w, rep, i);
-		json_decref(rep);
+		rc = do_report(&w, &rep, i);
+		scratch_back(&w.scr, mk);
 		if (rc)
 			goto out;
 	}
@@ -1815,6 +2549,7 @@ out:
 	json_decref(w.tlps);
 	free(w.slots);
 	free(w.el);
+	scratch_free(&w.scr);
 	oe_arena_clear(&w.arena);
 	return rc;
 }

@@ -44,7 +44,8 @@
 
 /* Objects in one document. A TAXII page is at most a few thousand; a file
  * export of a whole node is split by the exporter long before this. The
- * limit bounds the id index built over the bundle. */
+ * limit bounds the index built over the bundle (about 50 bytes an
+ * object). */
 #define OE_STIX_MAX_OBJECTS 1000000
 /* Bytes in one pattern. The longest real patterns (an OR over a few hundred
  * addresses) are a few tens of KB. */
@@ -89,10 +90,17 @@ int oe_stix_pattern_parse(const char *pat, size_t len, const oe_canon_opts *o, o
 
 /* Parse a STIX 2.x bundle, a TAXII 2.1 envelope ({"objects":[...]}) or a
  * single object (len bytes at buf) into out (see the top of this file).
+ * The members of the bundle may come in any order, and a report or
+ * observed-data before or after the objects it names. The document is
+ * never held as one tree: besides out, memory is about 50 bytes per object,
+ * what is kept of the objects reports and observed-data name, and the
+ * largest single object. buf must stay valid and unchanged during the call.
  * Returns 0 when the document was read, even if objects were refused (they
- * are in out->errors); OE_EINVAL for a document that is not JSON or not
- * STIX, OE_ETOOBIG past OE_STIX_MAX_OBJECTS or when out is full,
- * OE_ENOMEM; err says why. */
+ * are in out->errors); OE_EINVAL for a document that is not JSON (err:
+ * "invalid JSON at line L, column C: ...", as jansson would have said of
+ * the whole) or not STIX, OE_ETOOBIG past OE_JSON_MAX_DEPTH, past
+ * OE_STIX_MAX_OBJECTS or when out is full, OE_ENOMEM; err says why. On an
+ * error out may hold part of the document: the caller frees it. */
 int oe_stix_parse(const char *buf, size_t len, const oe_canon_opts *o, oe_import_set *out,
 		  char *err, size_t errcap);
 

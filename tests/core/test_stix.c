@@ -1,7 +1,9 @@
 /* test_stix.c - STIX in and out: every OASIS example bundle with the exact
  * number of indicators it yields, the pattern subset as a table of accepted
  * and refused patterns with their reasons, markings, observed-data,
- * versions, and export -> import for every indicator type.
+ * versions, export -> import for every indicator type, and what streaming
+ * the bundle must keep: references in any order, the top level in any
+ * order, every truncation refused, depth, UTF-8 and duplicate keys.
  *
  * Set OE_STIX_DUMP=/path to also write the exported bundle there, for
  * tests/stix_validate.py. */
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/json.h"
 #include "core/stix.h"
 
 static const oe_canon_opts opts = {"ID"};
@@ -668,13 +671,456 @@ static void roundtrip(void **state)
 	json_decref(bundle);
 }
 
+/* ---- streaming: what a whole-document parser got for free ---- */
+
+/* parts joined with sep into a new string (the caller frees it). */
+static char *join(const char *const *parts, size_t n, const char *sep)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(parts[i]) + strlen(sep);
+	char *s = malloc(len);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += (size_t)snprintf(s + k, len - k, "%s%s", i ? sep : "", parts[i]);
+	return s;
+}
+
+/* {"type":"bundle","id":...,"objects":[objs in the given order]} */
+static char *bundle_of(const char *const *objs, const size_t *order, size_t n)
+{
+	const char *parts[16];
+	for (size_t i = 0; i < n; i++)
+		parts[i] = objs[order[i]];
+	char *list = join(parts, n, ",");
+	const char *whole[] = {"{\"type\":\"bundle\",\"id\":\"bundle--" U4 "\",\"objects\":[", list,
+			       "]}"};
+	char *doc = join(whole, 3, "");
+	free(list);
+	return doc;
+}
+
+static int parse_doc(const char *doc, oe_import_set *s, char *err, size_t errcap)
+{
+	oe_import_set_init(s);
+	return oe_stix_parse(doc, strlen(doc), &opts, s, err, errcap);
+}
+
+#define TLP_GREEN_ID "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da"
+
+/* A report and an observed-data may come before or after what they name
+ * (and a TLP marking or an identity after what uses it): every order gives
+ * the same import. */
+static void references(void **state)
+{
+	enum { REP, IND1, OBS, SCO, IDENT, MARK, LOOSE, REP2, N };
+	const char *objs[N] = {
+	    [REP] =
+		"{\"type\":\"report\",\"id\":\"report--" U1 "\",\"name\":\"Op\","
+		"\"created_by_ref\":\"identity--" U1 "\",\"published\":\"2024-02-01T00:00:00Z\","
+		"\"object_refs\":[\"indicator--" U1 "\",\"observed-data--" U1 "\"]}",
+	    [IND1] = IND(U1, ",\"object_marking_refs\":[\"marking-definition--" U3 "\"]",
+			 "[domain-name:value = 'a.example']"),
+	    [OBS] = "{\"type\":\"observed-data\",\"id\":\"observed-data--" U1 "\","
+		    "\"first_observed\":\"2024-01-01T00:00:00Z\","
+		    "\"last_observed\":\"2024-01-01T00:00:00Z\","
+		    "\"object_refs\":[\"ipv4-addr--" U1 "\",\"domain-name--" U1 "\"]}",
+	    [SCO] = "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" U1 "\",\"value\":\"192.0.2.1\"}",
+	    [IDENT] = "{\"type\":\"identity\",\"id\":\"identity--" U1 "\",\"name\":\"CERT-X\"}",
+	    [MARK] = "{\"type\":\"marking-definition\",\"id\":\"marking-definition--" U3 "\","
+		     "\"definition_type\":\"tlp\",\"definition\":{\"tlp\":\"red\"}}",
+	    [LOOSE] = IND(U2, "", "[domain-name:value = 'b.example']"),
+	    /* a second report naming the same members */
+	    [REP2] = "{\"type\":\"report\",\"id\":\"report--" U2 "\",\"name\":\"Op 2\","
+		     "\"object_refs\":[\"observed-data--" U1 "\",\"indicator--" U1 "\"]}",
+	};
+	const size_t orders[][N] = {
+	    {REP, IND1, OBS, SCO, IDENT, MARK, LOOSE, REP2}, /* forward references */
+	    {MARK, IDENT, SCO, OBS, IND1, REP, LOOSE, REP2}, /* backward references */
+	    {SCO, REP2, IND1, LOOSE, REP, MARK, OBS, IDENT}, /* mixed */
+	};
+	for (size_t k = 0; k < OE_ARRAY_SIZE(orders); k++) {
+		oe_import_set s;
+		char err[256];
+		char *doc = bundle_of(objs, orders[k], N);
+		if (parse_doc(doc, &s, err, sizeof(err)))
+			fail_msg("order %zu: %s", k, err);
+		/* Each report: a.example and 192.0.2.1; then b.example, loose. */
+		if (s.nevents != 2 || s.niocs != 5)
+			fail_msg("order %zu: %zu events, %zu indicators", k, s.nevents, s.niocs);
+		for (size_t e = 0; e < 2; e++) {
+			oe_event_in *ev = &s.events[e];
+			assert_int_equal(ev->count, 2);
+			const char *first = s.iocs[ev->first].value,
+				   *second = s.iocs[ev->first + 1].value;
+			/* members in the order the report names them */
+			bool rep1 = strcmp(ev->ext_id, "report--" U1) == 0;
+			assert_string_equal(first, rep1 ? "a.example" : "192.0.2.1");
+			assert_string_equal(second, rep1 ? "192.0.2.1" : "a.example");
+			if (rep1) {
+				assert_string_equal(ev->title, "Op");
+				assert_string_equal(ev->org, "CERT-X");
+			} else {
+				assert_null(ev->org);
+			}
+		}
+		for (size_t i = 0; i < 4; i++) {
+			oe_ioc *c = &s.iocs[i];
+			if (strcmp(c->value, "a.example") == 0) {
+				assert_int_equal(c->tlp, OE_TLP_RED); /* marked in the bundle */
+				assert_string_equal(c->ext_id, "indicator--" U1);
+			} else {
+				assert_string_equal(c->value, "192.0.2.1");
+				assert_string_equal(c->ext_id, "observed-data--" U1);
+			}
+		}
+		assert_string_equal(s.iocs[4].value, "b.example");
+		/* domain-name--U1 is named but absent: refused once, not per report */
+		assert_int_equal(s.nerrors, 1);
+		assert_string_equal(s.errors[0].ref, "domain-name--" U1);
+		assert_int_equal(s.skipped, 2); /* the identity and the marking */
+		oe_import_set_free(&s);
+		free(doc);
+	}
+}
+
+/* Versions: the newest counts wherever it stands, whoever points to it. */
+static void versions(void **state)
+{
+	enum { OBS, SCO_OLD, SCO_NEW, IND_NEW, IND_OLD, IND_TIE1, IND_TIE2, N };
+	const char *objs[N] = {
+	    [OBS] = "{\"type\":\"observed-data\",\"id\":\"observed-data--" U1 "\","
+		    "\"object_refs\":[\"ipv4-addr--" U1 "\"]}",
+	    [SCO_OLD] =
+		"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" U1 "\",\"value\":\"192.0.2.1\","
+		"\"modified\":\"2024-01-01T00:00:00Z\"}",
+	    [SCO_NEW] =
+		"{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" U1 "\",\"value\":\"192.0.2.2\","
+		"\"modified\":\"2024-06-01T00:00:00Z\"}",
+	    [IND_NEW] = "{\"type\":\"indicator\",\"id\":\"indicator--" U1 "\","
+			"\"modified\":\"2024-06-01T00:00:00.000Z\","
+			"\"pattern\":\"[domain-name:value = 'new.example']\"}",
+	    [IND_OLD] = IND(U1, "", "[domain-name:value = 'old.example']"),
+	    /* the same modified twice: the first one counts */
+	    [IND_TIE1] = IND(U2, "", "[domain-name:value = 'first.example']"),
+	    [IND_TIE2] = IND(U2, "", "[domain-name:value = 'second.example']"),
+	};
+	const size_t orders[][N] = {
+	    {OBS, SCO_OLD, SCO_NEW, IND_NEW, IND_OLD, IND_TIE1, IND_TIE2},
+	    {SCO_NEW, IND_OLD, SCO_OLD, IND_NEW, OBS, IND_TIE1, IND_TIE2},
+	};
+	for (size_t k = 0; k < OE_ARRAY_SIZE(orders); k++) {
+		oe_import_set s;
+		char err[256];
+		char *doc = bundle_of(objs, orders[k], N);
+		if (parse_doc(doc, &s, err, sizeof(err)))
+			fail_msg("order %zu: %s", k, err);
+		assert_int_equal(s.niocs, 3);
+		bool seen[3] = {0};
+		for (size_t i = 0; i < s.niocs; i++) {
+			const char *v = s.iocs[i].value;
+			seen[0] |= strcmp(v, "192.0.2.2") == 0;
+			seen[1] |= strcmp(v, "new.example") == 0;
+			seen[2] |= strcmp(v, "first.example") == 0;
+		}
+		assert_true(seen[0] && seen[1] && seen[2]);
+		assert_int_equal(s.skipped, 3); /* the three older versions */
+		assert_int_equal(s.nerrors, 0);
+		oe_import_set_free(&s);
+		free(doc);
+	}
+}
+
+#define A_EXAMPLE IND(U1, "", "[domain-name:value = 'a.example']")
+
+/* The top level in any order, keys with escapes, white space anywhere. */
+static void layout(void **state)
+{
+	oe_import_set s;
+	char err[256];
+	const char *docs[] = {
+	    /* the bundle's type and id after its objects */
+	    "{\"objects\":[" A_EXAMPLE "],\"spec_version\":\"2.1\",\"type\":\"bundle\","
+	    "\"id\":\"bundle--" U4 "\"}",
+	    /* a TAXII envelope with more after the objects */
+	    "{\"objects\":[" A_EXAMPLE "],\"more\":false,\"next\":\"x\"}",
+	    /* escapes in keys and in the values the scanner reads */
+	    "{\"t\\u0079pe\":\"bundle\",\"\\u006fbjects\":[{\"\\u0074ype\":\"indic\\u0061tor\","
+	    "\"i\\u0064\":\"indicator--" U1 "\",\"valid_from\":\"2024-01-01T00:00:00Z\","
+	    "\"pattern\":\"[domain-name:value = 'a.example']\"}]}",
+	    /* white space everywhere it may be */
+	    " \r\n\t{ \"type\" :\n\"bundle\" ,\t\"objects\" : [ \n { \"type\" : \"indicator\" , "
+	    "\"id\" : \"indicator--" U1 "\" , \"pattern\" : \"[domain-name:value = 'a.example']\" "
+	    "} \n ] \r\n } \n\t ",
+	    /* a single object whose type comes last, with an embedded objects dict */
+	    "{\"id\":\"observed-data--" U1 "\",\"objects\":{\"0\":{\"type\":\"domain-name\","
+	    "\"value\":\"a.example\"}},\"type\":\"observed-data\"}",
+	};
+	for (size_t i = 0; i < OE_ARRAY_SIZE(docs); i++) {
+		if (parse_doc(docs[i], &s, err, sizeof(err)))
+			fail_msg("doc %zu: %s", i, err);
+		if (s.niocs != 1 || s.nerrors || strcmp(s.iocs[0].value, "a.example") != 0)
+			fail_msg("doc %zu: %zu indicators, %zu refused (%s)", i, s.niocs, s.nerrors,
+				 s.nerrors ? s.errors[0].reason : "");
+		oe_import_set_free(&s);
+	}
+	/* A report naming an id written with an escape finds it. */
+	assert_int_equal(parse_doc("{\"type\":\"bundle\",\"objects\":[{\"type\":\"report\",\"id\":"
+				   "\"report--" U1 "\",\"object_refs\":[\"indicator--" U1 "\"]},"
+				   "{\"type\":\"indicator\",\"id\":\"indicator\\u002d-" U1 "\","
+				   "\"pattern\":\"[domain-name:value = 'a.example']\"}]}",
+				   &s, err, sizeof(err)),
+			 0);
+	assert_int_equal(s.nevents, 1);
+	assert_int_equal(s.events[0].count, 1);
+	oe_import_set_free(&s);
+}
+
+/* Every cut of a bundle is an error: never a crash, never a success. */
+static void truncated(void **state)
+{
+	const char *doc =
+	    "{\"type\":\"bundle\",\"id\":\"bundle--" U4 "\",\"objects\":["
+	    "{\"type\":\"report\",\"id\":\"report--" U1 "\",\"name\":\"R \\u00e9\\\"\","
+	    "\"object_refs\":[\"indicator--" U1 "\",\"observed-data--" U1 "\"]},"
+	    "{\"type\":\"observed-data\",\"id\":\"observed-data--" U1 "\","
+	    "\"object_refs\":[\"ipv4-addr--" U1
+	    "\"],\"number_observed\":1,\"x\":[1.5,-2,true,null]},"
+	    "{\"type\":\"ipv4-addr\",\"id\":\"ipv4-addr--" U1 "\",\"value\":\"192.0.2.1\"},"
+	    "5," IND(U1, ",\"labels\":[\"a\",\"b\"],\"x_n\":{\"a\":{\"b\":[]}}",
+		     "[domain-name:value = 'a.example']") "],\"more\":false}";
+	size_t len = strlen(doc);
+	oe_import_set s;
+	char err[256];
+	oe_import_set_init(&s);
+	assert_int_equal(oe_stix_parse(doc, len, &opts, &s, err, sizeof(err)), 0);
+	assert_int_equal(s.niocs, 2);	/* the report's two members */
+	assert_int_equal(s.nerrors, 1); /* the 5 */
+	oe_import_set_free(&s);
+	for (size_t n = 0; n < len; n++) {
+		char *cut = malloc(n ? n : 1); /* exactly n bytes: ASan sees any overread */
+		memcpy(cut, doc, n);
+		oe_import_set_init(&s);
+		err[0] = '\0';
+		int rc = oe_stix_parse(cut, n, &opts, &s, err, sizeof(err));
+		if (rc != OE_EINVAL || strncmp(err, "invalid JSON", 12) != 0)
+			fail_msg("cut at %zu: rc %d, '%s'", n, rc, err);
+		oe_import_set_free(&s);
+		free(cut);
+	}
+}
+
+/* Nesting: the scanner enforces OE_JSON_MAX_DEPTH as json.c does. */
+static void depth(void **state)
+{
+	struct {
+		const char *head, *tail;
+		int base; /* levels around the nest */
+	} t[] = {
+	    /* inside an element: top, objects, element */
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x-deep\",\"v\":", "}]}", 3},
+	    /* a top-level member of a bundle */
+	    {"{\"type\":\"bundle\",\"x_deep\":", ",\"objects\":[]}", 1},
+	    /* a single object */
+	    {"{\"type\":\"x-deep\",\"v\":", "}", 1},
+	};
+	for (size_t i = 0; i < OE_ARRAY_SIZE(t); i++) {
+		for (int extra = 0; extra <= 1; extra++) {
+			int nest = OE_JSON_MAX_DEPTH - t[i].base + extra;
+			size_t cap = strlen(t[i].head) + strlen(t[i].tail) + 2 * (size_t)nest + 1;
+			char *doc = malloc(cap);
+			size_t k = (size_t)snprintf(doc, cap, "%s", t[i].head);
+			memset(doc + k, '[', (size_t)nest);
+			k += (size_t)nest;
+			memset(doc + k, ']', (size_t)nest);
+			k += (size_t)nest;
+			snprintf(doc + k, cap - k, "%s", t[i].tail);
+			oe_import_set s;
+			char err[256];
+			int rc = parse_doc(doc, &s, err, sizeof(err));
+			if (extra == 0 && rc != 0)
+				fail_msg("case %zu at the limit: %s", i, err);
+			if (extra == 1 &&
+			    (rc != OE_ETOOBIG || !strstr(err, "nested deeper than 64")))
+				fail_msg("case %zu past the limit: rc %d '%s'", i, rc, err);
+			oe_import_set_free(&s);
+			free(doc);
+		}
+	}
+}
+
+/* What jansson refuses is refused wherever it stands, with its reason and
+ * where it is. */
+static void invalid(void **state)
+{
+	struct {
+		const char *doc;
+		int rc;
+		const char *err;
+	} t[] = {
+	    /* invalid UTF-8 in the skeleton: a value, a key, between members */
+	    {"{\"type\":\"bundle\",\"id\":\"bundle--\xff\",\"objects\":[]}", OE_EINVAL,
+	     "not valid UTF-8"},
+	    {"{\"type\":\"bundle\",\"x\xc3\":1,\"objects\":[]}", OE_EINVAL, "invalid JSON"},
+	    {"{\"type\":\"bundle\",\xff\"objects\":[]}", OE_EINVAL, "unexpected byte 0xff"},
+	    {"{\"type\":\"bundle\",\"objects\":[]}\xef\xbb\xbf", OE_EINVAL, "unexpected byte 0xef"},
+	    /* and in an element: an encoded surrogate, an overlong key */
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"d\":\"\xed\xa0\x80\"}]}",
+	     OE_EINVAL, "not valid UTF-8"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"\xc0\xaf\":1}]}", OE_EINVAL,
+	     "not valid UTF-8"},
+	    /* duplicate keys: top level (also spelt differently), element, nested */
+	    {"{\"type\":\"bundle\",\"objects\":[],\"objects\":[]}", OE_EINVAL,
+	     "duplicate object key 'objects'"},
+	    {"{\"type\":\"bundle\",\"t\\u0079pe\":\"bundle\",\"objects\":[]}", OE_EINVAL,
+	     "duplicate object key 'type'"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"id\":\"a\",\"id\":\"a\"}]}",
+	     OE_EINVAL, "duplicate object key"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"h\":{\"a\":1,\"\\u0061\":2}}]}",
+	     OE_EINVAL, "duplicate object key"},
+	    {"{\"type\":\"x\",\"type\":\"x\"}", OE_EINVAL, "duplicate object key"},
+	    /* what the reader leaves to jansson */
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"d\":\"\\u0000\"}]}", OE_EINVAL,
+	     "\\u0000 is not allowed"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"d\":\"\\ud800x\"}]}", OE_EINVAL,
+	     "invalid Unicode"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"d\":\"a\tb\"}]}", OE_EINVAL,
+	     "control character"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"n\":9223372036854775808}]}",
+	     OE_EINVAL, "too big integer"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"n\":1e400}]}", OE_EINVAL,
+	     "real number overflow"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"n\":01}]}", OE_EINVAL,
+	     "invalid token"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"n\":[1,]}]}", OE_EINVAL,
+	     "unexpected token"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\":\"x\",\"n\":tru}]}", OE_EINVAL,
+	     "invalid token"},
+	    /* the structure the scanner walks */
+	    {"{\"type\":\"bundle\",\"objects\":[{},]}", OE_EINVAL, "expected a value"},
+	    {"{\"type\":\"bundle\",\"objects\":[{}}", OE_EINVAL, "expected ',' or ']'"},
+	    {"{\"type\":\"bundle\" \"objects\":[]}", OE_EINVAL, "expected ',' or '}'"},
+	    {"{\"type\":\"bundle\",\"objects\":[]} {}", OE_EINVAL, "expected the end"},
+	    {"{\"type\":\"bundle\",\"objects\":[{\"type\"}]}", OE_EINVAL, "expected ':'"},
+	    {"{\"type\":\"bundle\",\"objects\":[{1:2}]}", OE_EINVAL, "expected a member name"},
+	    {"{\"type\":\"bundle\",\"objects\":[[}]]}", OE_EINVAL, "invalid JSON"},
+	    {"", OE_EINVAL, "unexpected end of input"},
+	    {"5", OE_EINVAL, "expected '{'"},
+	    {"[1,,2]", OE_EINVAL, "invalid JSON"},
+	    /* invalid JSON is said before what is wrong with the STIX */
+	    {"{\"type\":7,\"objects\":[{\"a\":01}]}", OE_EINVAL, "invalid token"},
+	    {"{\"type\":7,\"objects\":[{\"a\":1}]}", OE_EINVAL, "not a STIX bundle"},
+	    {"[{\"type\":\"bundle\"}]", OE_EINVAL, "the top level is not a JSON object"},
+	};
+	for (size_t i = 0; i < OE_ARRAY_SIZE(t); i++) {
+		oe_import_set s;
+		char err[256] = "";
+		int rc = parse_doc(t[i].doc, &s, err, sizeof(err));
+		if (rc != t[i].rc || !strstr(err, t[i].err))
+			fail_msg("case %zu: rc %d '%s', want %d '%s'", i, rc, err, t[i].rc,
+				 t[i].err);
+		oe_import_set_free(&s);
+	}
+	/* The position is the document's, lines counted across elements. */
+	oe_import_set s;
+	char err[256];
+	assert_int_equal(parse_doc("{\"type\":\"bundle\",\n\"objects\":[\n{\"type\":\"x\"},\n"
+				   "  {\"type\":\"x\",\n   \"n\":01}]}",
+				   &s, err, sizeof(err)),
+			 OE_EINVAL);
+	assert_string_equal(err, "invalid JSON at line 5, column 8: invalid token near '0'");
+	oe_import_set_free(&s);
+	assert_int_equal(parse_doc("{\"type\":\"bundle\",\n\"objects\":[\n  {\"type\":\"x\"", &s,
+				   err, sizeof(err)),
+			 OE_EINVAL);
+	assert_string_equal(err, "invalid JSON at line 3, column 14: unexpected end of input, "
+				 "expected ',' or '}'");
+	oe_import_set_free(&s);
+}
+
+/* Values the reader decodes itself and values it leaves to jansson come
+ * out the same. */
+static void values(void **state)
+{
+	oe_import_set s;
+	char err[256];
+	/* 70 members: more than the reader checks for duplicates itself */
+	char many[70 * 16] = "";
+	for (size_t i = 0, k = 0; i < 70; i++)
+		k += (size_t)snprintf(many + k, sizeof(many) - k, ",\"x_%zu\":%zu", i, i);
+	const char *parts[] = {
+	    "{\"type\":\"bundle\",\"objects\":[",
+	    /* escapes, raw UTF-8, a surrogate pair; reals, big integers */
+	    IND(U1,
+		",\"description\":\"caf\\u00e9 \xc3\xa9 \\ud83d\\ude00 \xf0\x9f\x98\x80 \\\"q\\\" "
+		"\\\\ \\/ \\b\\f\\n\\r\\t\","
+		"\"labels\":[\"\\u0062ench\"],\"x_r\":[1.5,-0.25,1e3,2E-2,-0],"
+		"\"x_i\":[9223372036854775807,-9223372036854775808],\"confidence\":42",
+		"[domain-name:value = 'a.example']"),
+	    ",", IND(U2, ",\"confidence\":42.0", "[domain-name:value = 'b.example']"), ",",
+	    "{\"type\":\"indicator\",\"id\":\"indicator--" U3 "\""};
+	char *head = join(parts, OE_ARRAY_SIZE(parts), "");
+	const char *whole[] = {head, many, ",\"pattern\":\"[domain-name:value = 'c.example']\"}]}"};
+	char *doc = join(whole, 3, "");
+	if (parse_doc(doc, &s, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(s.niocs, 2);
+	assert_string_equal(
+	    s.iocs[0].description,
+	    "caf\xc3\xa9 \xc3\xa9 \xf0\x9f\x98\x80 \xf0\x9f\x98\x80 \"q\" \\ / \b\f\n\r\t");
+	assert_string_equal(s.iocs[0].tags[0], "bench");
+	assert_int_equal(s.iocs[0].confidence, 42);
+	assert_string_equal(s.iocs[1].value, "c.example");
+	/* a real is not an integer, as jansson says */
+	assert_int_equal(s.nerrors, 1);
+	assert_string_equal(s.errors[0].reason, "confidence must be an integer from 0 to 100");
+	oe_import_set_free(&s);
+	free(doc);
+	free(head);
+}
+
+/* Past OE_STIX_MAX_OBJECTS the document is refused before anything is
+ * taken from it. */
+static void too_many(void **state)
+{
+	size_t n = OE_STIX_MAX_OBJECTS + 1;
+	const char *head = "{\"type\":\"bundle\",\"objects\":[";
+	size_t k = strlen(head), len = k + 2 * n + 1;
+	char *doc = malloc(len);
+	memcpy(doc, head, k);
+	for (size_t i = 0; i < n; i++) {
+		doc[k++] = '0';
+		doc[k++] = ',';
+	}
+	doc[k - 1] = ']';
+	doc[k++] = '}';
+	oe_import_set s;
+	char err[256];
+	oe_import_set_init(&s);
+	assert_int_equal(oe_stix_parse(doc, k, &opts, &s, err, sizeof(err)), OE_ETOOBIG);
+	assert_string_equal(err, "more than 1000000 objects in one document");
+	assert_int_equal(s.niocs + s.nerrors, 0);
+	oe_import_set_free(&s);
+	/* ... unless it is not even JSON, past the limit too */
+	doc[k - 3] = 'x';
+	oe_import_set_init(&s);
+	assert_int_equal(oe_stix_parse(doc, k, &opts, &s, err, sizeof(err)), OE_EINVAL);
+	assert_non_null(strstr(err, "invalid token near 'x'"));
+	oe_import_set_free(&s);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(fixtures),	      cmocka_unit_test(patterns),
 	    cmocka_unit_test(pattern_limits), cmocka_unit_test(documents),
 	    cmocka_unit_test(fields),	      cmocka_unit_test(observed_and_reports),
-	    cmocka_unit_test(roundtrip),
+	    cmocka_unit_test(roundtrip),      cmocka_unit_test(references),
+	    cmocka_unit_test(versions),	      cmocka_unit_test(layout),
+	    cmocka_unit_test(truncated),      cmocka_unit_test(depth),
+	    cmocka_unit_test(invalid),	      cmocka_unit_test(values),
+	    cmocka_unit_test(too_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
