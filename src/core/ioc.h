@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "indicator.h"
+#include "uuid.h"
 
 /* Hard limits on what one import may contain. */
 #define OE_IMPORT_MAX_OBJECTS 2000000 /* indicators in one set */
@@ -29,6 +30,10 @@ typedef struct {
 	char *ext_id;	  /* the id the source gave it (STIX id, MISP uuid), may be NULL */
 	oe_time modified; /* the source's version time, 0 when unknown */
 	bool revoked;
+	/* The stored id's uuid, filled by the importer once it has computed it
+	 * (uuid5 of type and value) so the store need not hash again. */
+	bool has_uuid;
+	oe_uuid uuid;
 } oe_ioc;
 
 typedef struct {

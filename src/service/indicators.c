@@ -111,10 +111,10 @@ static int merge_duplicates(oe_import_set *set, size_t *dup)
 	memset(slots, 0xff, cap * sizeof(*slots));
 	for (size_t i = 0; i < n; i++) {
 		oe_ioc *c = &set->iocs[i];
-		oe_uuid u;
-		oe_indicator_uuid(c->type, c->value, &u);
+		oe_indicator_uuid(c->type, c->value, &c->uuid);
+		c->has_uuid = true;
 		uint64_t h;
-		memcpy(&h, u.b, sizeof(h));
+		memcpy(&h, c->uuid.b, sizeof(h));
 		size_t k = (size_t)h & (cap - 1);
 		dup[i] = i;
 		while (slots[k] != (size_t)-1) {
@@ -176,6 +176,14 @@ static int store_one(oe_ctx *c, oe_import_set *set, const size_t *dup, size_t i,
 		return 0;
 	}
 	return store_ioc(c, &set->iocs[i], def_tlp, now, &r->ids[i], r);
+}
+
+static int by_uuid(const void *a, const void *b, void *set)
+{
+	const oe_ioc *iocs = ((const oe_import_set *)set)->iocs;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = memcmp(iocs[x].uuid.b, iocs[y].uuid.b, 16);
+	return c ? c : (x > y) - (x < y);
 }
 
 static int audit_import(oe_ctx *c, oe_time now, const oe_import_result *r, size_t refused)
@@ -264,18 +272,41 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 			in_tx += e->count;
 			i = e->first + e->count;
 		} else {
-			ret = store_one(c, set, dup, i, c->node->cfg.default_tlp, now, r);
-			if (ret == OE_ECONFLICT) {
-				oe_import_error_add(set,
-						    set->iocs[i].ext_id ? set->iocs[i].ext_id
-									: set->iocs[i].value,
-						    "conflicts with a stored indicator");
-				ret = 0;
-			} else if (ret) {
+			/* A run of indicators outside events, stored in the order of
+			 * their ids: the index B-tree then fills page by page instead
+			 * of at random (a stable order keeps a value's first mention
+			 * first). */
+			size_t end = ev < set->nevents ? set->events[ev].first : set->niocs;
+			if (end - i > IMPORT_TX_ROWS - in_tx)
+				end = i + (IMPORT_TX_ROWS - in_tx);
+			if (end <= i)
+				end = i + 1;
+			size_t nrun = end - i;
+			size_t *order = malloc(nrun * sizeof(*order));
+			if (!order) {
+				ret = OE_ENOMEM;
 				goto fail;
 			}
-			i++;
-			in_tx++;
+			for (size_t k = 0; k < nrun; k++)
+				order[k] = i + k;
+			qsort_r(order, nrun, sizeof(*order), by_uuid, set);
+			for (size_t k = 0; k < nrun && !ret; k++) {
+				size_t x = order[k];
+				ret = store_one(c, set, dup, x, c->node->cfg.default_tlp, now, r);
+				if (ret == OE_ECONFLICT) {
+					oe_import_error_add(set,
+							    set->iocs[x].ext_id
+								? set->iocs[x].ext_id
+								: set->iocs[x].value,
+							    "conflicts with a stored indicator");
+					ret = 0;
+				}
+			}
+			free(order);
+			if (ret)
+				goto fail;
+			in_tx += nrun;
+			i = end;
 		}
 		if (in_tx >= IMPORT_TX_ROWS) {
 			/* Each committed batch is audited with what it stored. */

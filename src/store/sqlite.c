@@ -492,7 +492,10 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	sq_store *q = SQ(s);
 	int ret;
 	oe_uuid u;
-	oe_indicator_uuid(c->type, c->value, &u);
+	if (c->has_uuid)
+		u = c->uuid;
+	else
+		oe_indicator_uuid(c->type, c->value, &u);
 	sqlite3_stmt *st = stmt(q, ST_INS_IND);
 	if (!st)
 		return OE_EIO;
