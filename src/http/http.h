@@ -36,6 +36,7 @@ typedef struct oe_req {
 	char actor[40];
 	int status; /* the status answered, for metrics */
 	oe_time arrived;
+	bool auth_late; /* authenticated in the final callback (bodiless reads) */
 } oe_req;
 
 typedef int (*oe_handler)(oe_req *r);

@@ -298,7 +298,11 @@ static int req_admit(oe_req *r)
 	r->ctx.store = req_store(r);
 	if (!r->ctx.store && r->route->fn != oe_h_healthz)
 		return oe_http_error(r, 503, "unavailable", "the database is not available");
-	if (r->route->auth) {
+	/* A bodiless read is authenticated with its answer, in one read
+	 * transaction (one set of locks instead of two); anything that may
+	 * carry a body is authenticated before a byte of it is read. */
+	r->auth_late = r->route->snapshot && !strcmp(r->method, "GET");
+	if (r->route->auth && !r->auth_late) {
 		int rc = authenticate(r);
 		if (r->status) /* answered 401 (or 5xx) */
 			return rc;
@@ -367,7 +371,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return oe_http_error(r, 503, "unavailable", "the database is not available");
 	bool snap =
 	    r->route->snapshot && r->ctx.store && r->ctx.store->ops->begin_read(r->ctx.store) == 0;
-	int rc = r->route->fn(r);
+	int rc = MHD_YES;
+	if (r->route->auth && r->auth_late)
+		rc = authenticate(r);
+	if (!r->status) /* not refused by authenticate */
+		rc = r->route->fn(r);
 	if (snap && r->ctx.store->ops->commit(r->ctx.store) != 0) {
 		oe_log(OE_LOG_ERROR, "cannot end the read transaction", "{s:s,s:s}", "method",
 		       r->method, "route", r->route->path);
