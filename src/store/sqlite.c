@@ -35,17 +35,17 @@ static const char *const stmt_sql[ST__COUNT] = {
 		   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(uuid) DO NOTHING",
     [ST_SEL_IND_BY_UUID] = "SELECT id,org_id,tlp,confidence,description,first_seen,last_seen,"
 			   "valid_until,revoked FROM indicators WHERE uuid=?",
-    [ST_UPD_IND] = "UPDATE indicators SET tlp=?,confidence=?,description=?,first_seen=?,"
-		   "last_seen=?,valid_until=?,revoked=?,modified=? WHERE id=?",
+    [ST_UPD_IND] = "UPDATE indicators SET tlp=?1,confidence=?2,description=?3,first_seen=?4,"
+		   "last_seen=?5,valid_until=?6,revoked=?7,modified=?8 WHERE id=?9",
     [ST_INS_TAG] = "INSERT OR IGNORE INTO indicator_tags(indicator_id,tag) VALUES(?,?)",
     [ST_UPSERT_IORG] =
-	"INSERT INTO indicator_orgs(indicator_id,org_id,tlp,first_seen,last_seen,confidence,"
-	"description,valid_until,revoked,modified) VALUES(?,?,?,?,?,?,?,?,?,?) "
-	"ON CONFLICT(indicator_id,org_id) DO UPDATE SET tlp=excluded.tlp,first_seen="
-	"excluded.first_seen,last_seen=excluded.last_seen,confidence=excluded.confidence,"
-	"description=excluded.description,valid_until=excluded.valid_until,revoked="
-	"excluded.revoked,modified=excluded.modified",
-    [ST_SEL_IORG] = "SELECT tlp,first_seen,last_seen,confidence,description,valid_until,revoked "
+	"INSERT INTO indicator_orgs(tlp,confidence,description,first_seen,last_seen,valid_until,"
+	"revoked,modified,indicator_id,org_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
+	"ON CONFLICT(indicator_id,org_id) DO UPDATE SET tlp=excluded.tlp,confidence="
+	"excluded.confidence,description=excluded.description,first_seen=excluded.first_seen,"
+	"last_seen=excluded.last_seen,valid_until=excluded.valid_until,revoked=excluded.revoked,"
+	"modified=excluded.modified",
+    [ST_SEL_IORG] = "SELECT tlp,confidence,description,first_seen,last_seen,valid_until,revoked "
 		    "FROM indicator_orgs WHERE indicator_id=? AND org_id=?",
     [ST_INS_EVLINK] = "INSERT OR IGNORE INTO event_indicators(event_id,indicator_id) VALUES(?,?)",
 };
@@ -485,6 +485,53 @@ static int touch(sq_store *q, int64_t id, oe_time now)
 	return rc == SQLITE_DONE ? 0 : OE_EIO;
 }
 
+/* Columns tlp, confidence, description, first_seen, last_seen, valid_until,
+ * revoked from column i on; the description is copied into buf, since the
+ * statement is reset before it is used. */
+static void read_assertion(sqlite3_stmt *st, int i, char *buf, size_t cap, oe_assertion *a)
+{
+	a->tlp = sqlite3_column_int(st, i);
+	a->confidence = sqlite3_column_int(st, i + 1);
+	const char *d = (const char *)sqlite3_column_text(st, i + 2);
+	snprintf(buf, cap, "%s", d ? d : "");
+	a->description = d ? buf : NULL;
+	a->first_seen = sqlite3_column_int64(st, i + 3);
+	a->last_seen = sqlite3_column_int64(st, i + 4);
+	a->valid_until = sqlite3_column_int64(st, i + 5);
+	a->revoked = sqlite3_column_int(st, i + 6) != 0;
+}
+
+/* The one rule for an organisation asserting a value again: what c says
+ * replaces, seen times only widen, revocation is only ever set (a feed
+ * re-sending a value does not revive it), and what c leaves out stays.
+ * With no earlier assertion (old NULL), the defaults fill the gaps.
+ * Returns whether anything differs from old. */
+static bool merge_assertion(const oe_assertion *old, const oe_ioc *c, int def_tlp,
+			    int def_confidence, oe_time first, oe_time last, oe_assertion *n)
+{
+	if (!old) {
+		n->tlp = c->tlp >= 0 ? c->tlp : def_tlp;
+		n->confidence = c->confidence >= 0 ? c->confidence : def_confidence;
+		n->description = c->description;
+		n->first_seen = first;
+		n->last_seen = last;
+		n->valid_until = c->valid_until;
+		n->revoked = c->revoked;
+		return true;
+	}
+	n->tlp = c->tlp >= 0 ? c->tlp : old->tlp;
+	n->confidence = c->confidence >= 0 ? c->confidence : old->confidence;
+	n->description = c->description ? c->description : old->description;
+	n->first_seen = tmin(old->first_seen, c->first_seen);
+	n->last_seen = tmax(old->last_seen, c->last_seen);
+	n->valid_until = c->valid_until ? c->valid_until : old->valid_until;
+	n->revoked = c->revoked || old->revoked;
+	return n->tlp != old->tlp || n->confidence != old->confidence ||
+	       n->first_seen != old->first_seen || n->last_seen != old->last_seen ||
+	       n->valid_until != old->valid_until || n->revoked != old->revoked ||
+	       (n->description && (!old->description || strcmp(n->description, old->description)));
+}
+
 static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int def_tlp,
 			       int def_confidence, oe_time now, int64_t *id,
 			       oe_upsert_outcome *outcome)
@@ -526,7 +573,8 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 		return add_tags(q, *id, c->tags, c->ntags, NULL);
 	}
 
-	/* The value exists: merge. */
+	/* The value exists: merge the caller's assertion into what it said
+	 * before (the origin's row, or its own row of indicator_orgs). */
 	st = stmt(q, ST_SEL_IND_BY_UUID);
 	if (!st)
 		return OE_EIO;
@@ -536,112 +584,58 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 		return OE_EIO;
 	}
 	int64_t rid = sqlite3_column_int64(st, 0), rorg = sqlite3_column_int64(st, 1);
-	int tlp = sqlite3_column_int(st, 2), conf = sqlite3_column_int(st, 3);
-	const char *d = (const char *)sqlite3_column_text(st, 4);
-	char desc_old[OE_TEXT_MAX + 1];
-	bool had_desc = d != NULL;
-	snprintf(desc_old, sizeof(desc_old), "%s", d ? d : "");
-	oe_time f0 = sqlite3_column_int64(st, 5), l0 = sqlite3_column_int64(st, 6),
-		v0 = sqlite3_column_int64(st, 7);
-	int rev0 = sqlite3_column_int(st, 8);
-	sqlite3_reset(st);
-	*id = rid;
-
-	if (rorg != org_id) {
-		/* Another organisation's assertion of a value the node knows. */
+	char desc[OE_TEXT_MAX + 1];
+	oe_assertion old = {0};
+	bool had = true, origin = rorg == org_id;
+	if (origin) {
+		read_assertion(st, 2, desc, sizeof(desc), &old);
+		sqlite3_reset(st);
+	} else {
+		sqlite3_reset(st);
 		sqlite3_stmt *sel = stmt(q, ST_SEL_IORG);
 		if (!sel)
 			return OE_EIO;
 		sqlite3_bind_int64(sel, 1, rid);
 		sqlite3_bind_int64(sel, 2, org_id);
-		int had = sqlite3_step(sel) == SQLITE_ROW;
-		int otlp = had ? sqlite3_column_int(sel, 0) : -1;
-		oe_time of = had ? sqlite3_column_int64(sel, 1) : 0,
-			ol = had ? sqlite3_column_int64(sel, 2) : 0;
-		int oconf = had ? sqlite3_column_int(sel, 3) : -1;
-		const char *od = had ? (const char *)sqlite3_column_text(sel, 4) : NULL;
-		char odesc[OE_TEXT_MAX + 1];
-		bool had_od = od != NULL;
-		snprintf(odesc, sizeof(odesc), "%s", od ? od : "");
-		oe_time ov = had ? sqlite3_column_int64(sel, 5) : 0;
-		int orev = had ? sqlite3_column_int(sel, 6) : 0;
+		had = sqlite3_step(sel) == SQLITE_ROW;
+		if (had)
+			read_assertion(sel, 0, desc, sizeof(desc), &old);
 		sqlite3_reset(sel);
-		int ntlp = c->tlp >= 0 ? c->tlp : had ? otlp : def_tlp;
-		int nconf = c->confidence >= 0 ? c->confidence : had ? oconf : def_confidence;
-		const char *nd = c->description ? c->description : had_od ? odesc : NULL;
-		/* Seen times widen only when the assertion says when. */
-		oe_time nf = had ? tmin(of, c->first_seen) : first;
-		oe_time nl = had ? tmax(ol, c->last_seen) : last;
-		oe_time nv = c->valid_until ? c->valid_until : ov;
-		int nrev = c->revoked ? 1 : orev;
-		bool changed = !had || otlp != ntlp || nf != of || nl != ol || nconf != oconf ||
-			       nv != ov || nrev != orev ||
-			       (nd && (!had_od || strcmp(nd, odesc) != 0));
-		if (!changed) {
-			*outcome = OE_UPSERT_UNCHANGED;
-			return 0;
-		}
-		st = stmt(q, ST_UPSERT_IORG);
-		if (!st)
-			return OE_EIO;
-		sqlite3_bind_int64(st, 1, rid);
-		sqlite3_bind_int64(st, 2, org_id);
-		sqlite3_bind_int(st, 3, ntlp);
-		sqlite3_bind_int64(st, 4, nf);
-		sqlite3_bind_int64(st, 5, nl);
-		sqlite3_bind_int(st, 6, nconf);
-		bind_text_or_null(st, 7, nd);
-		bind_time_or_null(st, 8, nv);
-		sqlite3_bind_int(st, 9, nrev);
-		sqlite3_bind_int64(st, 10, now);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-		if (rc != SQLITE_DONE)
-			return sq_err(q);
-		if ((ret = touch(q, rid, now)))
-			return ret;
-		*outcome = had ? OE_UPSERT_UPDATED : OE_UPSERT_CREATED;
-		return 0;
 	}
-
-	int ntlp = c->tlp >= 0 ? c->tlp : tlp;
-	int nconf = c->confidence >= 0 ? c->confidence : conf;
-	const char *ndesc = c->description ? c->description : had_desc ? desc_old : NULL;
-	oe_time nf = tmin(f0, c->first_seen), nl = tmax(l0, c->last_seen);
-	oe_time nv = c->valid_until ? c->valid_until : v0;
-	int nrev = c->revoked ? 1 : rev0; /* a feed re-sending a value does not revive it */
+	*id = rid;
+	oe_assertion n;
+	bool changed =
+	    merge_assertion(had ? &old : NULL, c, def_tlp, def_confidence, first, last, &n);
 	bool tags_added = false;
-	ret = add_tags(q, rid, c->tags, c->ntags, &tags_added);
-	if (ret)
+	if (origin && (ret = add_tags(q, rid, c->tags, c->ntags, &tags_added)))
 		return ret;
-	bool changed = ntlp != tlp || nconf != conf || nf != f0 || nl != l0 || nv != v0 ||
-		       nrev != rev0 || (ndesc && (!had_desc || strcmp(ndesc, desc_old) != 0));
-	if (!changed) {
-		*outcome = tags_added ? OE_UPSERT_UPDATED : OE_UPSERT_UNCHANGED;
-		if (tags_added)
-			goto touch;
+	if (!changed && !tags_added) {
+		*outcome = OE_UPSERT_UNCHANGED;
 		return 0;
 	}
-touch:
-	st = stmt(q, ST_UPD_IND);
+	st = stmt(q, origin ? ST_UPD_IND : ST_UPSERT_IORG);
 	if (!st)
 		return OE_EIO;
-	sqlite3_bind_int(st, 1, ntlp);
-	sqlite3_bind_int(st, 2, nconf);
-	bind_text_or_null(st, 3, ndesc);
-	bind_time_or_null(st, 4, nf);
-	bind_time_or_null(st, 5, nl);
-	bind_time_or_null(st, 6, nv);
-	sqlite3_bind_int(st, 7, nrev);
+	/* Both statements take the assertion as ?1..?8 and the keys after. */
+	sqlite3_bind_int(st, 1, n.tlp);
+	sqlite3_bind_int(st, 2, n.confidence);
+	bind_text_or_null(st, 3, n.description);
+	bind_time_or_null(st, 4, n.first_seen);
+	bind_time_or_null(st, 5, n.last_seen);
+	bind_time_or_null(st, 6, n.valid_until);
+	sqlite3_bind_int(st, 7, n.revoked);
 	sqlite3_bind_int64(st, 8, now);
 	sqlite3_bind_int64(st, 9, rid);
+	if (!origin)
+		sqlite3_bind_int64(st, 10, org_id);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
 		return sq_err(q);
-	*outcome = OE_UPSERT_UPDATED;
+	if (!origin && (ret = touch(q, rid, now)))
+		return ret;
+	*outcome = had ? OE_UPSERT_UPDATED : OE_UPSERT_CREATED;
 	return 0;
 }
 
