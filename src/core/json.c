@@ -202,3 +202,16 @@ void oe_json_write_str(oe_buf *b, const char *s)
 	oe_buf_add(b, p + n - run, run);
 	oe_buf_addc(b, '"');
 }
+
+const char *oe_utf8_cut(const char *s, char *buf, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return s;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return buf;
+}

@@ -31,6 +31,10 @@ json_t *oe_json_string_lossy(const char *s);
  * nothing above U+10FFFF? */
 bool oe_utf8_valid(const char *s, size_t n);
 
+/* s cut to at most max bytes at a UTF-8 character boundary: s itself when
+ * it fits, else a copy in buf (at least max + 1 bytes). */
+const char *oe_utf8_cut(const char *s, char *buf, size_t max);
+
 /* Well-formed UTF-8 (as oe_utf8_valid) without control characters: no
  * U+0000..U+001F, U+007F or U+0080..U+009F. For names and labels that people
  * give, which end up in JSON, logs and terminals. */

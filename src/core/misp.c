@@ -112,21 +112,6 @@ static void read_tags(const json_t *list, int *tlp, const char **tags, size_t *n
 		*tlp = best;
 }
 
-/* s cut to at most max bytes at a UTF-8 character boundary (into buf when
- * it had to be cut). */
-static const char *cut_text(const char *s, char *buf, size_t max)
-{
-	size_t n = strlen(s);
-	if (n <= max)
-		return s;
-	n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* MISP writes epoch seconds as a string or a number. */
 static int epoch_of(const json_t *v, oe_time *out)
 {
@@ -276,7 +261,7 @@ static int do_attr(ev_ctx *c, const json_t *a, const char *pos)
 	oe_ioc ioc = {.tlp = tlp, .confidence = -1, .tags = (char **)tags, .ntags = ntags};
 	const char *comment = oe_json_str(a, "comment");
 	if (comment && *comment)
-		ioc.description = (char *)cut_text(comment, cut, OE_TEXT_MAX);
+		ioc.description = (char *)oe_utf8_cut(comment, cut, OE_TEXT_MAX);
 	if (time_of(json_object_get(a, "first_seen"), &ioc.first_seen) ||
 	    time_of(json_object_get(a, "last_seen"), &ioc.last_seen)) {
 		oe_import_error_add(c->out, ref,
@@ -357,7 +342,7 @@ static int parse_event(const json_t *ev, const oe_canon_opts *o, oe_import_set *
 	if (!org)
 		org = oe_json_str(json_object_get(ev, "Org"), "name");
 	oe_event_in e = {
-	    .title = info ? (char *)cut_text(info, cut, OE_TEXT_MAX) : NULL,
+	    .title = info ? (char *)oe_utf8_cut(info, cut, OE_TEXT_MAX) : NULL,
 	    .tlp = c.tlp,
 	    .tags = (char **)c.tags,
 	    .ntags = c.ntags,

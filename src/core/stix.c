@@ -459,7 +459,7 @@ static int pcomparison(pparser *ps)
 		return perr(ps, OE_EINVAL, "the value at offset %zu is not a quoted string",
 			    poff(ps));
 	char raw[OE_VALUE_MAX + 1], canon[OE_VALUE_MAX + 1];
-	size_t rawlen;
+	size_t rawlen = 0;
 	size_t at = poff(ps);
 	if ((rc = pstring(ps, raw, sizeof(raw), &rawlen)))
 		return rc;
@@ -1504,21 +1504,6 @@ static bool stix_id_ok(const char *id, const char *type)
 	       strlen(id + n + 2) == 36 && uuid_text_ok(id + n + 2);
 }
 
-/* s cut to at most max bytes at a UTF-8 character boundary, in buf when it
- * had to be cut. */
-static const char *cut_text(const char *s, char *buf, size_t max)
-{
-	size_t n = strlen(s);
-	if (n <= max)
-		return s;
-	n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-		n--;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 /* The strictest TLP among the object's marking refs, or -1. */
 static int tlp_of(const walker *w, const jv *obj)
 {
@@ -1569,7 +1554,7 @@ static const char *read_meta(const walker *w, const jv *obj, const char *type, m
 	}
 	const char *d = jv_str(obj, "description");
 	if (d && *d)
-		m->description = cut_text(d, m->cut, OE_TEXT_MAX);
+		m->description = oe_utf8_cut(d, m->cut, OE_TEXT_MAX);
 	const jv *labels = jv_get(obj, "labels");
 	for (size_t i = 0; i < jv_items(labels); i++) {
 		const jv *l = &labels->u.a[i];
@@ -1988,7 +1973,7 @@ static int do_report(walker *w, const jv *rep, size_t idx)
 	char cut[OE_TEXT_MAX + 1];
 	oe_event_in ev = {.tlp = tlp_of(w, rep)};
 	const char *name = jv_str(rep, "name");
-	ev.title = name ? (char *)cut_text(name, cut, OE_TEXT_MAX) : NULL;
+	ev.title = name ? (char *)oe_utf8_cut(name, cut, OE_TEXT_MAX) : NULL;
 	ev.ext_id = (char *)id;
 	char *tags[OE_TAGS_MAX];
 	const jv *labels = jv_get(rep, "labels");

@@ -68,13 +68,19 @@ void oe_render_indicator_buf(oe_buf *b, const oe_indicator_row *row)
 	oe_buf_printf(b, ",\"orgs\":%lld}", (long long)row->n_orgs);
 }
 
+/* The jansson form of what a buffer renderer wrote (consumes b). */
+static json_t *to_json(oe_buf *b)
+{
+	json_t *j = oe_buf_error(b) ? NULL : json_loadb(b->data, b->len, 0, NULL);
+	oe_buf_free(b);
+	return j ? j : json_object();
+}
+
 json_t *oe_render_indicator(const oe_indicator_row *row)
 {
 	oe_buf b = OE_BUF_INIT;
 	oe_render_indicator_buf(&b, row);
-	json_t *j = oe_buf_error(&b) ? NULL : json_loadb(b.data, b.len, 0, NULL);
-	oe_buf_free(&b);
-	return j ? j : json_object();
+	return to_json(&b);
 }
 
 json_t *oe_render_import(const oe_import_set *set, const oe_import_result *res)
@@ -120,7 +126,5 @@ json_t *oe_render_lookup(const oe_lookup_result *l)
 {
 	oe_buf b = OE_BUF_INIT;
 	oe_render_lookup_buf(&b, l);
-	json_t *j = oe_buf_error(&b) ? NULL : json_loadb(b.data, b.len, 0, NULL);
-	oe_buf_free(&b);
-	return j ? j : json_object();
+	return to_json(&b);
 }

@@ -76,7 +76,7 @@ static void fixtures(void **state)
 	};
 	for (size_t i = 0; i < OE_ARRAY_SIZE(t); i++) {
 		char path[4200], err[256];
-		size_t len;
+		size_t len = 0;
 		snprintf(path, sizeof(path), "%s/%s", dir, t[i].file);
 		char *buf = slurp(path, &len);
 		if (!buf)
