@@ -307,7 +307,7 @@ static void ipsum(void **state)
 	const char *shared = getenv("OE_SHARED");
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/fixtures/blocklists/ipsum.txt", shared ? shared : "");
-	size_t len;
+	size_t len = 0;
 	char *buf = shared ? slurp(path, &len) : NULL;
 	if (!buf)
 		skip();
