@@ -221,14 +221,53 @@ out:
 
 static const char key_help[] =
     "usage: oureyes key create --data DIR --org ORG --role ROLE [--label TEXT]\n"
-    "       oureyes key revoke --data DIR KEY_OR_KEY_ID\n\n"
+    "       oureyes key revoke --data DIR KEY_OR_KEY_ID\n"
+    "       oureyes key list --data DIR\n\n"
     "create: a new API key for organisation ORG with role admin, analyst, reader\n"
     "or peer; prints {\"api_key\":...} (shown only once, stored as a keyed hash).\n"
-    "revoke: the key stops working at once; give the key or its 16-hex id.\n";
+    "revoke: the key stops working at once; give the key or its 16-hex id.\n"
+    "list: one JSON line per key (id, organisation, role, label, created,\n"
+    "revoked); only a keyed hash of each secret is stored, so none is shown.\n";
+
+static int key_list(const admin_opts *o, int argc)
+{
+	if (o->first != argc) {
+		fputs(key_help, stderr);
+		return 2;
+	}
+	oe_node *node;
+	oe_store *s;
+	int rc = oe_cli_open("key", o->dir, &node, &s);
+	if (rc)
+		return rc;
+	oe_arena a = OE_ARENA_INIT;
+	oe_keyinfo *k;
+	size_t n;
+	if (s->ops->key_list(s, &a, &k, &n)) {
+		oe_cli_err("key", "cannot list the keys");
+		rc = 1;
+		n = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char created[OE_TIME_BUF], revoked[OE_TIME_BUF];
+		oe_time_format(k[i].created, created);
+		oe_time_format(k[i].revoked, revoked);
+		oe_cli_print(json_pack(
+		    "{s:s,s:o,s:s,s:o,s:s,s:s?}", "key_id", k[i].key_id, "org",
+		    oe_json_string_lossy(k[i].org_name), "role", oe_role_name((oe_role)k[i].role),
+		    "label", k[i].label ? oe_json_string_lossy(k[i].label) : json_null(), "created",
+		    created, "revoked", k[i].revoked ? revoked : NULL));
+	}
+	oe_arena_clear(&a);
+	oe_store_close(s);
+	oe_node_free(node);
+	return rc;
+}
 
 int oe_cmd_key(int argc, char **argv)
 {
-	if (argc < 2 || (strcmp(argv[1], "create") && strcmp(argv[1], "revoke"))) {
+	if (argc < 2 ||
+	    (strcmp(argv[1], "create") && strcmp(argv[1], "revoke") && strcmp(argv[1], "list"))) {
 		bool help = argc >= 2 && !strcmp(argv[1], "--help");
 		fputs(key_help, help ? stdout : stderr);
 		return help ? 0 : 2;
@@ -238,6 +277,8 @@ int oe_cmd_key(int argc, char **argv)
 	int rc = parse("key", key_help, argc - 1, argv + 1, &o);
 	if (rc >= 0)
 		return rc;
+	if (!strcmp(argv[1], "list"))
+		return key_list(&o, argc - 1);
 	int role = o.role ? oe_role_parse(o.role) : -1;
 	const char *target = o.first < argc - 1 ? argv[1 + o.first] : NULL;
 	if (create ? (!o.org || role < 0 || target) : (!target || o.first + 1 != argc - 1)) {

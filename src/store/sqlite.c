@@ -433,6 +433,42 @@ static int sq_key_revoke(oe_store *s, const char *key_id)
 	return ret;
 }
 
+static int sq_key_list(oe_store *s, oe_arena *a, oe_keyinfo **out, size_t *n)
+{
+	sqlite3_stmt *st = prep(SQ(s), "SELECT k.key_id,o.name,k.role,k.label,k.created,"
+				       "ifnull(k.revoked,0) FROM api_keys k JOIN orgs o ON "
+				       "o.id=k.org_id ORDER BY k.id");
+	if (!st)
+		return OE_EIO;
+	size_t cap = 0, cnt = 0;
+	oe_keyinfo *v = NULL;
+	int ret = 0;
+	while (!ret && sqlite3_step(st) == SQLITE_ROW) {
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			oe_keyinfo *nv = oe_arena_alloc(a, cap * sizeof(*nv));
+			if (!nv) {
+				ret = OE_ENOMEM;
+				break;
+			}
+			if (cnt)
+				memcpy(nv, v, cnt * sizeof(*nv));
+			v = nv;
+		}
+		oe_keyinfo *k = &v[cnt++];
+		k->key_id = col_str(st, 0, a);
+		k->org_name = col_str(st, 1, a);
+		k->role = sqlite3_column_int(st, 2);
+		k->label = col_str(st, 3, a);
+		k->created = sqlite3_column_int64(st, 4);
+		k->revoked = sqlite3_column_int64(st, 5);
+	}
+	release(SQ(s), st);
+	*out = v;
+	*n = cnt;
+	return ret;
+}
+
 void oe_indicator_uuid(int type, const char *value, oe_uuid *u)
 {
 	char buf[OE_VALUE_MAX + 32];
@@ -1223,6 +1259,7 @@ static const oe_store_ops sqlite_ops = {
     .key_create = sq_key_create,
     .key_get = sq_key_get,
     .key_revoke = sq_key_revoke,
+    .key_list = sq_key_list,
     .indicator_upsert = sq_indicator_upsert,
     .indicator_get = sq_indicator_get,
     .indicator_list = sq_indicator_list,

@@ -115,6 +115,14 @@ typedef struct {
 	oe_time first_seen, last_seen;
 } oe_sighting_row;
 
+typedef struct {
+	char *key_id;
+	char *org_name;
+	int role;
+	char *label;
+	oe_time created, revoked;
+} oe_keyinfo;
+
 typedef struct oe_store_ops {
 	const char *name;
 	void (*close)(oe_store *s);
@@ -143,6 +151,9 @@ typedef struct oe_store_ops {
 			  int64_t user_id, int role, const char *label);
 	int (*key_get)(oe_store *s, const char *key_id, oe_apikey *out);
 	int (*key_revoke)(oe_store *s, const char *key_id);
+	/* Every key (never its secret or hash): id, organisation, role, label,
+	 * created, revoked (0 when live). */
+	int (*key_list)(oe_store *s, oe_arena *a, oe_keyinfo **out, size_t *n);
 
 	/* Insert or merge one canonical value asserted by org_id. A new
 	 * assertion takes def_tlp / def_confidence where c leaves them unset

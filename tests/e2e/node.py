@@ -70,6 +70,13 @@ def main(t):
         t.eq(r.status, 403, "reader may not write")
         run("key", "revoke", "--data", n.dir, k)
         t.eq(n.get("/api/v1/indicators", key=k).status, 401, "revoked key: 401")
+        rc, out, _ = run("key", "list", "--data", n.dir)
+        keys = [json.loads(l) for l in out.splitlines()]
+        mine = [x for x in keys if x["key_id"] == k[3:19]]
+        t.ok(len(mine) == 1 and mine[0]["revoked"] and mine[0]["role"] == "reader"
+             and all(x["key_id"] != n.key[3:19] or x["revoked"] is None for x in keys)
+             and k[20:] not in out and n.key[20:] not in out,
+             "key list shows ids, roles and revocation, never secrets", out)
         rc, _, err = run("key", "revoke", "--data", n.dir, k, check=False)
         t.ok(rc == 1 and "no active key" in err, "revoking twice is an error", err)
         rc, _, err = run("key", "create", "--data", n.dir, "--org", "Nobody", "--role", "reader",
