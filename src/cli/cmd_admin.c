@@ -96,22 +96,13 @@ int oe_cmd_org(int argc, char **argv)
 	if ((rc = oe_cli_open("org", o.dir, &node, &s)))
 		return rc;
 	oe_arena a = OE_ARENA_INIT;
+	oe_ctx ctx = {.node = node, .store = s, .actor = "cli", .arena = &a};
+	if ((rc = oe_cli_viewer("org", s, NULL, &a, &ctx.viewer)))
+		goto out;
 	if (add) {
-		oe_uuid u;
-		char us[OE_UUID_STR], id[64];
-		oe_uuid_v4(&u);
-		oe_uuid_format(&u, us);
-		snprintf(id, sizeof(id), "identity--%s", us);
-		int64_t oid;
-		int ret = s->ops->begin(s);
-		if (!ret)
-			ret = s->ops->org_create(s, o.name, o.country, id, &oid);
-		if (!ret)
-			ret = s->ops->audit(s, oe_now(), "cli", "org.create", id, o.name);
-		if (!ret)
-			ret = s->ops->commit(s);
+		char id[64];
+		int ret = oe_svc_org_add(&ctx, o.name, o.country, id);
 		if (ret) {
-			s->ops->rollback(s);
 			oe_cli_err("org",
 				   ret == OE_EEXIST ? "an organisation named '%s' exists"
 						    : "cannot add '%s'",
@@ -124,14 +115,16 @@ int oe_cmd_org(int argc, char **argv)
 	} else {
 		oe_org *orgs;
 		size_t n;
-		if (s->ops->org_list(s, &a, &orgs, &n)) {
+		if (oe_svc_org_list(&ctx, &orgs, &n)) {
 			oe_cli_err("org", "cannot list");
 			rc = 1;
 		}
 		for (size_t i = 0; !rc && i < n; i++)
-			oe_cli_print(json_pack("{s:s,s:s,s:s}", "org_id", orgs[i].stix_id, "name",
-					       orgs[i].name, "country", orgs[i].country));
+			oe_cli_print(json_pack("{s:s,s:o,s:s}", "org_id", orgs[i].stix_id, "name",
+					       oe_json_string_lossy(orgs[i].name), "country",
+					       orgs[i].country));
 	}
+out:
 	oe_arena_clear(&a);
 	oe_store_close(s);
 	oe_node_free(node);
@@ -188,29 +181,21 @@ int oe_cmd_user(int argc, char **argv)
 	if ((rc = oe_cli_open("user", o.dir, &node, &s)))
 		return rc;
 	oe_arena a = OE_ARENA_INIT;
-	oe_org org;
-	char key[OE_APIKEY_LEN + 1];
-	int64_t uid;
-	int ret = s->ops->org_get(s, 0, o.org, &a, &org);
-	if (ret) {
-		oe_cli_err("user", "no organisation named '%s'", o.org);
-		rc = 1;
+	oe_ctx ctx = {.node = node, .store = s, .actor = "cli", .arena = &a};
+	char key[OE_APIKEY_LEN + 1], org_id[64];
+	if ((rc = oe_cli_viewer("user", s, NULL, &a, &ctx.viewer)))
 		goto out;
-	}
-	if (!(ret = s->ops->begin(s)) &&
-	    !(ret = s->ops->user_create(s, org.id, o.name, role, *pwhash ? pwhash : NULL, &uid)) &&
-	    !(ret = oe_node_key_create(node, s, org.id, uid, role, o.name, key)) &&
-	    !(ret = s->ops->audit(s, oe_now(), "cli", "user.create", o.name, o.role)))
-		ret = s->ops->commit(s);
+	int ret = oe_svc_user_add(&ctx, o.org, o.name, role, *pwhash ? pwhash : NULL, org_id, key);
 	if (ret) {
-		s->ops->rollback(s);
 		oe_cli_err("user",
-			   ret == OE_EEXIST ? "a user named '%s' exists" : "cannot add '%s'",
-			   o.name);
+			   ret == OE_ENOTFOUND ? "no organisation named '%s'"
+			   : ret == OE_EEXIST  ? "a user named '%s' exists"
+					       : "cannot add '%s'",
+			   ret == OE_ENOTFOUND ? o.org : o.name);
 		rc = 1;
 		goto out;
 	}
-	oe_cli_print(json_pack("{s:s,s:s,s:s,s:s}", "user", o.name, "org_id", org.stix_id, "role",
+	oe_cli_print(json_pack("{s:s,s:s,s:s,s:s}", "user", o.name, "org_id", org_id, "role",
 			       o.role, "api_key", key));
 out:
 	oe_arena_clear(&a);
@@ -241,9 +226,10 @@ static int key_list(const admin_opts *o, int argc)
 	if (rc)
 		return rc;
 	oe_arena a = OE_ARENA_INIT;
+	oe_ctx ctx = {.node = node, .store = s, .actor = "cli", .arena = &a};
 	oe_keyinfo *k;
-	size_t n;
-	if (s->ops->key_list(s, &a, &k, &n)) {
+	size_t n = 0;
+	if (oe_cli_viewer("key", s, NULL, &a, &ctx.viewer) || oe_svc_key_list(&ctx, &k, &n)) {
 		oe_cli_err("key", "cannot list the keys");
 		rc = 1;
 		n = 0;
@@ -294,26 +280,22 @@ int oe_cmd_key(int argc, char **argv)
 	if ((rc = oe_cli_open("key", o.dir, &node, &s)))
 		return rc;
 	oe_arena a = OE_ARENA_INIT;
+	oe_ctx ctx = {.node = node, .store = s, .actor = "cli", .arena = &a};
 	int ret;
+	if ((rc = oe_cli_viewer("key", s, NULL, &a, &ctx.viewer)))
+		goto out;
 	if (create) {
-		oe_org org;
-		char key[OE_APIKEY_LEN + 1];
-		if ((ret = s->ops->org_get(s, 0, o.org, &a, &org))) {
-			oe_cli_err("key", "no organisation named '%s'", o.org);
-			rc = 1;
-			goto out;
-		}
-		if (!(ret = s->ops->begin(s)) &&
-		    !(ret = oe_node_key_create(node, s, org.id, 0, role, o.label, key)) &&
-		    !(ret = s->ops->audit(s, oe_now(), "cli", "key.create", o.org, o.role)))
-			ret = s->ops->commit(s);
+		char key[OE_APIKEY_LEN + 1], org_id[64];
+		ret = oe_svc_key_create(&ctx, o.org, role, o.label, org_id, key);
 		if (ret) {
-			s->ops->rollback(s);
-			oe_cli_err("key", "cannot create the key: %s", oe_strerror(ret));
+			if (ret == OE_ENOTFOUND)
+				oe_cli_err("key", "no organisation named '%s'", o.org);
+			else
+				oe_cli_err("key", "cannot create the key: %s", oe_strerror(ret));
 			rc = 1;
 			goto out;
 		}
-		oe_cli_print(json_pack("{s:s,s:s,s:s,s:s%}", "api_key", key, "org_id", org.stix_id,
+		oe_cli_print(json_pack("{s:s,s:s,s:s,s:s%}", "api_key", key, "org_id", org_id,
 				       "role", o.role, "key_id", key + 3, (size_t)16));
 	} else {
 		char id[17];
@@ -328,11 +310,8 @@ int oe_cmd_key(int argc, char **argv)
 			goto out;
 		}
 		id[16] = '\0';
-		if (!(ret = s->ops->begin(s)) && !(ret = s->ops->key_revoke(s, id)) &&
-		    !(ret = s->ops->audit(s, oe_now(), "cli", "key.revoke", id, NULL)))
-			ret = s->ops->commit(s);
+		ret = oe_svc_key_revoke(&ctx, id);
 		if (ret) {
-			s->ops->rollback(s);
 			oe_cli_err("key",
 				   ret == OE_ENOTFOUND ? "no active key with id %s"
 						       : "cannot revoke %s",

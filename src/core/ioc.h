@@ -45,6 +45,7 @@ typedef struct {
 	char *org;    /* the originating organisation's name as the source named it, may be NULL */
 	oe_time created;
 	size_t first, count; /* its indicators are iocs[first .. first+count) of the set */
+	bool keep_empty;     /* store it even with no valid indicator (an API call) */
 } oe_event_in;
 
 typedef struct {

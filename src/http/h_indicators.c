@@ -576,48 +576,16 @@ int oe_h_events_post(oe_req *r)
 	json_decref(body);
 	body = NULL;
 	oe_import_result res;
-	int ret;
-	int64_t eid = 0;
-	if (set.niocs == 0) {
-		/* An event without indicators yet: create it alone. */
-		oe_store *s = r->ctx.store;
-		char us[OE_UUID_STR];
-		oe_uuid u;
-		oe_uuid_v4(&u);
-		oe_uuid_format(&u, us);
-		if (r->ctx.viewer.role != OE_ROLE_ANALYST && r->ctx.viewer.role != OE_ROLE_ADMIN) {
-			oe_import_set_free(&set);
-			return oe_http_fail(r, OE_EPERM);
-		}
-		ret = s->ops->begin(s);
-		if (!ret)
-			ret = s->ops->event_create(
-			    s, us, r->ctx.viewer.org_id, set.events[0].title,
-			    set.events[0].tlp >= 0 ? set.events[0].tlp
-						   : r->srv->node->cfg.default_tlp,
-			    set.events[0].tags, set.events[0].ntags, NULL, oe_now(), &eid);
-		if (!ret)
-			ret = s->ops->audit(s, oe_now(), r->actor, "event.create", us, NULL);
-		if (!ret)
-			ret = s->ops->commit(s);
-		else
-			s->ops->rollback(s);
-	} else {
-		ret = oe_svc_import(&r->ctx, &set, &res);
-		if (!ret && set.nerrors) /* the event itself was refused */
-			ret = OE_EIO;
-		if (!ret)
-			eid = res.event_ids[0];
-	}
+	set.events[0].keep_empty = true; /* an event may start with no indicator */
+	int ret = oe_svc_import(&r->ctx, &set, &res);
+	if (!ret && set.nerrors) /* the event itself was refused */
+		ret = OE_EIO;
+	int64_t eid = ret ? 0 : res.event_ids[0];
 	oe_import_set_free(&set);
 	if (ret)
 		return oe_http_fail(r, ret);
-	oe_event_row e;
-	ret = r->ctx.store->ops->event_get(r->ctx.store, eid, NULL, &r->arena, &e);
-	if (ret)
-		return oe_http_fail(r, ret);
 	oe_event_detail d;
-	ret = oe_svc_event_get(&r->ctx, e.uuid, &d);
+	ret = oe_svc_event_get(&r->ctx, NULL, eid, &d);
 	if (ret)
 		return oe_http_fail(r, ret);
 	json_t *j = render_event_brief(&d.ev);
@@ -635,7 +603,7 @@ bad:
 int oe_h_event_get(oe_req *r)
 {
 	oe_event_detail d;
-	int ret = oe_svc_event_get(&r->ctx, r->path_id, &d);
+	int ret = oe_svc_event_get(&r->ctx, r->path_id, 0, &d);
 	if (ret)
 		return oe_http_fail(r, ret);
 	json_t *j = render_event_brief(&d.ev);

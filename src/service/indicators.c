@@ -219,11 +219,13 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 	oe_import_result committed = {0}; /* what earlier batches stored */
 	/* Which iocs belong to an event: those are stored with it. */
 	size_t ev = 0;
-	for (size_t i = 0; i < set->niocs;) {
+	for (size_t i = 0; i < set->niocs || (ev < set->nevents && set->events[ev].keep_empty &&
+					      set->events[ev].count == 0);) {
 		while (ev < set->nevents && set->events[ev].count == 0 &&
-		       set->events[ev].first <= i)
+		       !set->events[ev].keep_empty && set->events[ev].first <= i)
 			ev++; /* an event with no valid indicator: nothing to store */
-		if (ev < set->nevents && set->events[ev].first == i && set->events[ev].count > 0) {
+		if (ev < set->nevents && set->events[ev].first == i &&
+		    (set->events[ev].count > 0 || set->events[ev].keep_empty)) {
 			size_t ei = ev++;
 			oe_event_in *e = &set->events[ei];
 			oe_import_result save = *r;
@@ -514,10 +516,10 @@ int oe_svc_lookup(oe_ctx *c, const char *raw, size_t len, oe_lookup_result *out)
 	return 0;
 }
 
-int oe_svc_event_get(oe_ctx *c, const char *uuid, oe_event_detail *out)
+int oe_svc_event_get(oe_ctx *c, const char *uuid, int64_t id, oe_event_detail *out)
 {
 	memset(out, 0, sizeof(*out));
-	int ret = c->store->ops->event_get(c->store, 0, uuid, c->arena, &out->ev);
+	int ret = c->store->ops->event_get(c->store, id, uuid, c->arena, &out->ev);
 	if (ret)
 		return ret;
 	if (!oe_may_see(&c->viewer, (oe_tlp)out->ev.tlp, out->ev.org_id))

@@ -89,13 +89,29 @@ typedef struct {
 	size_t n;
 } oe_event_detail;
 
-int oe_svc_event_get(oe_ctx *c, const char *uuid, oe_event_detail *out);
+/* An event by its uuid, or by its row id when uuid is NULL. */
+int oe_svc_event_get(oe_ctx *c, const char *uuid, int64_t id, oe_event_detail *out);
 
 /* Record that the caller's organisation saw the value count times; the
  * sighting is shared under tlp (-1: the node's default). */
 int oe_svc_sighting_add(oe_ctx *c, oe_itype type, const char *raw, size_t len, int tlp,
 			int64_t count, oe_time first, oe_time last, int64_t *id, char *indicator_id,
 			const char **why);
+
+/* --- administration (admin.c) ------------------------------------------
+ * Admins of the node's first organisation manage every organisation;
+ * other admins their own. Each change is audited. */
+
+int oe_svc_org_add(oe_ctx *c, const char *name, const char *country, char org_id[64]);
+int oe_svc_org_list(oe_ctx *c, oe_org **out, size_t *n);
+/* A user of organisation org (by name) with an API key for it. */
+int oe_svc_user_add(oe_ctx *c, const char *org, const char *name, int role, const char *pw_hash,
+		    char org_id[64], char key[OE_APIKEY_LEN + 1]);
+int oe_svc_key_create(oe_ctx *c, const char *org, int role, const char *label, char org_id[64],
+		      char key[OE_APIKEY_LEN + 1]);
+/* OE_ENOTFOUND when no live key has that id. */
+int oe_svc_key_revoke(oe_ctx *c, const char *key_id);
+int oe_svc_key_list(oe_ctx *c, oe_keyinfo **out, size_t *n);
 
 /* --- export ------------------------------------------------------------- */
 

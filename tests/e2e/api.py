@@ -133,6 +133,10 @@ def main(t):
         t.eq([e["title"] for e in j["events"]], ["Phishing wave"], "indicator lists its events")
         e = n.get("/api/v1/events/" + ev.json()["id"]).json()
         t.eq(sorted(i["value"] for i in e["indicators"]), ["+6281111112222", "www.evil-example.com"], "GET event")
+        r = n.post("/api/v1/events", {"title": "to be filled", "tlp": "amber"})
+        t.ok(r.status == 201 and r.json()["indicators"] == [] and r.json()["title"] == "to be filled",
+             "an event may start empty", r)
+        t.eq(n.get("/api/v1/events/" + r.json()["id"]).json()["tlp"], "amber", "the empty event is stored")
         r = n.post("/api/v1/events", {"title": "half", "indicators": [{"value": "192.0.2.99"}, {"value": "no such thing"}]})
         t.eq(r.status, 400, "event with a bad indicator refused whole")
         t.eq(n.get("/api/v1/indicators?value=192.0.2.99").json()["indicators"], [], "nothing of it stored")
