@@ -301,7 +301,9 @@ static int req_admit(oe_req *r)
 	/* A bodiless read is authenticated with its answer, in one read
 	 * transaction (one set of locks instead of two); anything that may
 	 * carry a body is authenticated before a byte of it is read. */
-	r->auth_late = r->route->snapshot && !strcmp(r->method, "GET");
+	r->auth_late = r->route->snapshot && !strcmp(r->method, "GET") &&
+		       !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length") &&
+		       !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Transfer-Encoding");
 	if (r->route->auth && !r->auth_late) {
 		int rc = authenticate(r);
 		if (r->status) /* answered 401 (or 5xx) */

@@ -119,6 +119,9 @@ def main(t):
              (resp[:300], sent))
         t.ok(grew < 20 * 1024, "the refused body is not buffered", f"VmHWM grew by {grew} kB, {sent} bytes sent")
         t.ok(sent < size, "answered before the body is sent", sent)
+        resp, sent = upload(n, b"GET /api/v1/lookup?value=1.2.3.4 HTTP/1.1\r\nHost: x\r\n"
+                            b"Content-Length: %d\r\n\r\n" % size, size)
+        t.ok(status(resp) == 401 and sent < size, "a GET with a body is authenticated before it", (resp[:200], sent))
         resp, sent = upload(n, b"POST /api/v1/import HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer oe_0000000000000000_"
                             + b"A" * 43 + b"\r\nContent-Length: %d\r\n\r\n" % size, size)
         t.ok(status(resp) == 401 and sent < size, "bad key, big body: 401 before the body", (resp[:200], sent))
