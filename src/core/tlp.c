@@ -87,8 +87,11 @@ bool oe_may_see(const oe_viewer *v, oe_tlp tlp, int64_t owner_org)
 		return true;
 	if ((unsigned)tlp > OE_TLP_RED)
 		return false;
-	/* AMBER, AMBER+STRICT, RED: the owner's own people. A peer key is an
-	 * organisation of another node and never sees the owner's restricted
-	 * data unless it is the owner. */
+	/* RED never leaves the node: not even to a peer key of the owner's
+	 * own organisation (a machine of another node). */
+	if (tlp == OE_TLP_RED && v->role == OE_ROLE_PEER)
+		return false;
+	/* AMBER, AMBER+STRICT, RED: the owner's own people; a peer only when
+	 * it is the owner organisation's own. */
 	return v->org_id == owner_org;
 }

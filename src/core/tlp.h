@@ -44,7 +44,7 @@ typedef struct {
 /* May viewer v see an object marked tlp whose owner organisation is
  * owner_org? CLEAR: everyone. GREEN: every authenticated member and peer.
  * AMBER, AMBER+STRICT, RED: the owner organisation's own members (sharing
- * groups widen AMBER later). */
+ * groups widen AMBER later). RED never reaches a peer key, even the owner's. */
 bool oe_may_see(const oe_viewer *v, oe_tlp tlp, int64_t owner_org);
 
 #endif

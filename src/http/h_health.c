@@ -14,6 +14,10 @@ int oe_h_healthz(oe_req *r)
 
 int oe_h_metrics(oe_req *r)
 {
+	/* Node-wide counts include every organisation's restricted data: they
+	 * are for the node's operators only. */
+	if (r->ctx.viewer.role != OE_ROLE_ADMIN)
+		return oe_http_error(r, 403, "forbidden", "/metrics needs an admin key");
 	oe_metrics *m = &r->srv->m;
 	oe_buf b = OE_BUF_INIT;
 	int64_t ind = 0, ev = 0, st = 0, orgs = 0;

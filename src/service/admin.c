@@ -77,9 +77,12 @@ static int user_add(oe_ctx *c, const oe_org *org, const char *name, int role, co
 	int ret = s->ops->user_create(s, org->id, name, role, pw_hash, &uid);
 	if (!ret)
 		ret = oe_node_key_create(c->node, s, org->id, uid, role, name, key);
-	if (!ret)
-		ret = s->ops->audit(s, oe_now(), c->actor, "user.create", name,
-				    oe_role_name((oe_role)role));
+	if (!ret) {
+		char detail[400];
+		snprintf(detail, sizeof(detail), "org=%s role=%s key=%.16s", org->name,
+			 oe_role_name((oe_role)role), key + 3);
+		ret = s->ops->audit(s, oe_now(), c->actor, "user.create", name, detail);
+	}
 	return ret;
 }
 
@@ -100,9 +103,13 @@ static int key_create(oe_ctx *c, const oe_org *org, int role, const char *label,
 		      char key[OE_APIKEY_LEN + 1])
 {
 	int ret = oe_node_key_create(c->node, c->store, org->id, 0, role, label, key);
-	if (!ret)
-		ret = c->store->ops->audit(c->store, oe_now(), c->actor, "key.create", org->name,
-					   oe_role_name((oe_role)role));
+	if (!ret) {
+		char detail[300], id[17];
+		snprintf(detail, sizeof(detail), "org=%s role=%s", org->name,
+			 oe_role_name((oe_role)role));
+		snprintf(id, sizeof(id), "%.16s", key + 3);
+		ret = c->store->ops->audit(c->store, oe_now(), c->actor, "key.create", id, detail);
+	}
 	return ret;
 }
 

@@ -100,7 +100,7 @@ static int store_ioc(oe_ctx *c, const oe_ioc *ioc, int def_tlp, oe_time now, int
  * later mentions are merged into the first and only linked, so that the
  * result does not depend on their order and a re-import changes nothing.
  * Fills dup[i] with the index of the first mention, or i itself. */
-static int merge_duplicates(oe_import_set *set, size_t *dup)
+static int merge_duplicates(oe_import_set *set, int def_tlp, size_t *dup)
 {
 	size_t n = set->niocs, cap = 16;
 	while (cap < n * 2)
@@ -127,8 +127,14 @@ static int merge_duplicates(oe_import_set *set, size_t *dup)
 		}
 		if (dup[i] != i) {
 			oe_ioc *f = &set->iocs[dup[i]];
-			if (f->tlp < 0)
-				f->tlp = c->tlp;
+			/* The strictest marking of any mention (an unmarked one counts
+			 * as the default): what one mention said under RED must not
+			 * come out under another mention's CLEAR. */
+			if (f->tlp != c->tlp) {
+				int a = f->tlp >= 0 ? f->tlp : def_tlp;
+				int b = c->tlp >= 0 ? c->tlp : def_tlp;
+				f->tlp = a > b ? a : b;
+			}
 			if (c->confidence > f->confidence)
 				f->confidence = c->confidence;
 			if (!f->description && c->description) {
@@ -139,7 +145,10 @@ static int merge_duplicates(oe_import_set *set, size_t *dup)
 				f->first_seen = c->first_seen;
 			if (c->last_seen > f->last_seen)
 				f->last_seen = c->last_seen;
-			if (c->valid_until > f->valid_until)
+			/* The later expiry; a mention without one keeps the value live. */
+			if (!c->valid_until || !f->valid_until)
+				f->valid_until = 0;
+			else if (c->valid_until > f->valid_until)
 				f->valid_until = c->valid_until;
 			f->revoked = f->revoked && c->revoked;
 			for (size_t t = 0; t < c->ntags && f->ntags < OE_TAGS_MAX; t++) {
@@ -208,7 +217,7 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 		return OE_ENOMEM;
 	memset(r->ids, 0, ni * sizeof(int64_t));
 	memset(r->event_ids, 0, ne * sizeof(int64_t));
-	int ret = merge_duplicates(set, dup);
+	int ret = merge_duplicates(set, c->node->cfg.default_tlp, dup);
 	if (ret)
 		return ret;
 	oe_time now = oe_now();

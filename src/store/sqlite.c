@@ -538,8 +538,9 @@ static void read_assertion(sqlite3_stmt *st, int i, char *buf, size_t cap, oe_as
 }
 
 /* The one rule for an organisation asserting a value again: what c says
- * replaces, seen times only widen, revocation is only ever set (a feed
- * re-sending a value does not revive it), and what c leaves out stays.
+ * replaces, except that the marking only tightens, seen times only widen
+ * and revocation is only ever set (a feed re-sending a value does not
+ * revive it or widen it); what c leaves out stays.
  * With no earlier assertion (old NULL), the defaults fill the gaps.
  * Returns whether anything differs from old. */
 static bool merge_assertion(const oe_assertion *old, const oe_ioc *c, int def_tlp,
@@ -555,7 +556,9 @@ static bool merge_assertion(const oe_assertion *old, const oe_ioc *c, int def_tl
 		n->revoked = c->revoked;
 		return true;
 	}
-	n->tlp = c->tlp >= 0 ? c->tlp : old->tlp;
+	/* A re-sent value may tighten its marking, never widen it: an analyst
+	 * who made it RED is not overruled by tonight's GREEN feed (PATCH can). */
+	n->tlp = c->tlp > old->tlp ? c->tlp : old->tlp;
 	n->confidence = c->confidence >= 0 ? c->confidence : old->confidence;
 	n->description = c->description ? c->description : old->description;
 	n->first_seen = tmin(old->first_seen, c->first_seen);

@@ -24,7 +24,7 @@ static void matrix(void **state)
 	    {"other org analyst", {8, OE_ROLE_ANALYST}, {1, 1, 0, 0, 0}},
 	    {"other org admin", {8, OE_ROLE_ADMIN}, {1, 1, 0, 0, 0}},
 	    {"peer", {9, OE_ROLE_PEER}, {1, 1, 0, 0, 0}},
-	    {"peer that is the owner", {OWNER, OE_ROLE_PEER}, {1, 1, 1, 1, 1}},
+	    {"peer that is the owner", {OWNER, OE_ROLE_PEER}, {1, 1, 1, 1, 0}},
 	    {"org 0 claims a role", {0, OE_ROLE_ADMIN}, {1, 0, 0, 0, 0}},
 	};
 	for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++)

@@ -19,6 +19,12 @@ BIN = os.environ.get("OE_BIN", "build/oureyes")
 SHARED = os.environ.get("OE_SHARED", os.path.join(os.path.dirname(__file__), "../../../shared"))
 SRC = os.environ.get("OE_SRC", os.path.join(os.path.dirname(__file__), "../.."))
 
+# Sanitizer reports found in the servers' stderr; TAP.run turns them into a
+# failed case, so a leak or overflow in the server cannot pass unnoticed.
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+sanitizer_reports = []
+nodes_started = [0]
+
 
 def shared(*parts):
     """Path under ../shared, or None when the fixtures are absent."""
@@ -59,6 +65,7 @@ class Node:
         self.log = []
 
     def start(self, *args):
+        nodes_started[0] += 1
         self.proc = subprocess.Popen(
             [BIN, "serve", "--data", self.dir, "--listen", "127.0.0.1:0", *self.extra, *args],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -78,7 +85,8 @@ class Node:
                 break
         if not self.url:
             raise AssertionError("server did not start: " + "".join(self.log))
-        threading.Thread(target=self._drain, daemon=True).start()
+        self.drain = threading.Thread(target=self._drain, daemon=True)
+        self.drain.start()
         return self
 
     def _drain(self):
@@ -119,7 +127,16 @@ class Node:
         return self.proc.returncode if self.proc else None
 
     def close(self):
-        self.stop(signal.SIGKILL)
+        # A clean stop lets LeakSanitizer check the process at exit.
+        self.stop(signal.SIGTERM)
+        if self.proc and getattr(self, "drain", None):
+            self.drain.join(timeout=30)  # the rest of stderr, up to EOF
+        text = "".join(self.log)
+        for mark in SANITIZER_MARKS:
+            if mark in text:
+                at = text.index(mark)
+                sanitizer_reports.append(text[max(0, at - 200):at + 1500])
+                break
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -156,5 +173,8 @@ class TAP:
             fn(self)
         except Exception:
             self.ok(False, "no exception", traceback.format_exc())
+        if nodes_started[0]:
+            self.ok(not sanitizer_reports, "servers ran without sanitizer reports",
+                    "\n".join(sanitizer_reports)[:4000])
         print(f"1..{self.n}")
         sys.exit(1 if self.failed else 0)

@@ -109,6 +109,33 @@ def main(t):
         r = n.post("/api/v1/sightings", {"value": "fresh.example", "last_seen": "2999-01-01T00:00:00Z"}, key=B)
         t.eq(r.status, 400, "a sighting in the future is refused")
 
+        # Node-wide counts are for the node's operators.
+        t.eq(n.get("/metrics", key=B).status, 403, "an analyst may not read /metrics")
+        t.eq(n.get("/metrics", key=BP).status, 403, "a peer may not read /metrics")
+        # RED never reaches a peer key, not even the owner organisation's own.
+        AP = key(n, "OrgA", "peer")
+        n.post("/api/v1/indicators", {"value": "redonly.example", "tlp": "red"}, key=A)
+        n.post("/api/v1/indicators", {"value": "strict.example", "tlp": "amber+strict"}, key=A)
+        exp = n.get("/api/v1/export?format=txt", key=AP).body.split()
+        t.ok("redonly.example" not in exp and "strict.example" in exp, "a peer key gets no RED", exp[-5:])
+        t.eq(n.get("/api/v1/lookup?value=redonly.example", key=AP).json()["match"], False, "nor by lookup")
+
+        # One import naming a value twice keeps the stricter marking and the
+        # later expiry (a mention without one keeps it live).
+        r = n.post("/api/v1/indicators", {"indicators": [{"value": "dup1.example", "tlp": "clear"},
+                                                        {"value": "dup1.example", "tlp": "red", "description": "red only"}]}, key=A)
+        t.eq(n.get("/api/v1/lookup?value=dup1.example", key=BR).json()["match"], False,
+             "a RED mention is not published by a CLEAR one")
+        n.post("/api/v1/indicators", {"indicators": [{"value": "vu.example"},
+                                                    {"value": "vu.example", "valid_until": "2026-01-01T00:00:00Z"}]}, key=A)
+        t.eq(n.get("/api/v1/lookup?value=vu.example", key=A).json()["match"], True, "no expiry wins over an old one")
+        # A re-sent value never widens a marking an analyst tightened.
+        f = n.post("/api/v1/indicators", {"value": "feed1.example", "tlp": "green"}, key=B).json()["id"]
+        n.request("PATCH", "/api/v1/indicators/" + f, {"tlp": "red", "description": "keep RED"}, key=B)
+        n.request("POST", "/api/v1/import", raw=b"type,value,tlp\ndomain,feed1.example,green\n", key=B,
+                  headers={"Content-Type": "text/csv"})
+        t.eq(n.get("/api/v1/indicators/" + f, key=B).json()["tlp"], "red", "tonight's GREEN feed does not widen RED")
+
         # Exports: MISP event marked as its most restricted attribute.
         m = json.loads(n.get("/api/v1/export?format=misp", key=A).body)["Event"]
         tags = [x["name"] for x in m.get("Tag", [])]
