@@ -355,6 +355,21 @@ static int parse_indicator_id(const char *id, oe_uuid *u)
 	return 0;
 }
 
+/* May the caller see that an event of organisation ev_org holds this value?
+ * Only when it may see that organisation's own assertion of the value, so
+ * that a GREEN event cannot reveal its author holds a value under RED.
+ * origin_tlp is the origin's marking as stored (before oe_svc_visible). */
+static bool link_visible(const oe_viewer *v, const oe_indicator_row *row, int origin_tlp,
+			 int64_t ev_org)
+{
+	if (row->org_id == ev_org)
+		return oe_may_see(v, (oe_tlp)origin_tlp, ev_org);
+	for (size_t i = 0; i < row->nothers; i++)
+		if (row->others[i].org_id == ev_org)
+			return oe_may_see(v, (oe_tlp)row->others[i].tlp, ev_org);
+	return false;
+}
+
 int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out)
 {
 	oe_uuid u;
@@ -364,6 +379,7 @@ int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out)
 	int ret = c->store->ops->indicator_get(c->store, 0, &u, c->arena, &out->row);
 	if (ret)
 		return ret;
+	int origin_tlp = out->row.v.tlp;
 	if (!oe_svc_visible(&c->viewer, &out->row))
 		return OE_ENOTFOUND;
 	out->warninglist = warn(c, out->row.v.type, out->row.v.value);
@@ -380,7 +396,8 @@ int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out)
 	if (!out->events || !out->sightings)
 		return OE_ENOMEM;
 	for (size_t i = 0; i < nev; i++)
-		if (oe_may_see(&c->viewer, (oe_tlp)evs[i].tlp, evs[i].org_id))
+		if (oe_may_see(&c->viewer, (oe_tlp)evs[i].tlp, evs[i].org_id) &&
+		    link_visible(&c->viewer, &out->row, origin_tlp, evs[i].org_id))
 			out->events[out->nevents++] = evs[i];
 	for (size_t i = 0; i < nst; i++)
 		if (oe_may_see(&c->viewer, (oe_tlp)sts[i].tlp, sts[i].org_id)) {
@@ -543,7 +560,9 @@ int oe_svc_event_get(oe_ctx *c, const char *uuid, int64_t id, oe_event_detail *o
 						   c->arena, r);
 		if (ret)
 			return ret;
-		if (oe_svc_visible(&c->viewer, r)) {
+		int origin_tlp = r->v.tlp;
+		if (link_visible(&c->viewer, r, origin_tlp, out->ev.org_id) &&
+		    oe_svc_visible(&c->viewer, r)) {
 			r->v.warninglist = warn(c, r->v.type, r->v.value);
 			out->n++;
 		}

@@ -88,6 +88,19 @@ def main(t):
         e = n.post("/api/v1/events", {"title": "B event", "tlp": "amber", "indicators": [{"value": "informant.example"}]}, key=B).json()
         t.eq((e["title"], e["org"]), ("B event", "OrgB"), "POST /events answers the event it created")
 
+        # A GREEN event shows a value only to whoever may see its author's
+        # assertion of it: it cannot reveal that A holds the value under RED.
+        n.post("/api/v1/indicators", {"value": "203.0.113.77", "tlp": "red"}, key=A)
+        sun = n.post("/api/v1/events", {"title": "Op Sunrise", "tlp": "green",
+                                        "indicators": [{"value": "203.0.113.77"}, {"value": "pub.example", "tlp": "green"}]},
+                     key=A).json()["id"]
+        n.post("/api/v1/indicators", {"value": "203.0.113.77", "tlp": "amber"}, key=B)
+        seen = sorted(i["value"] for i in n.get("/api/v1/events/" + sun, key=B).json()["indicators"])
+        t.eq(seen, ["pub.example"], "B's own copy of the value does not reveal A's RED link")
+        bid = n.get("/api/v1/lookup?value=203.0.113.77", key=B).json()["hits"][0]["indicator"]["id"]
+        t.eq(n.get("/api/v1/indicators/" + bid, key=B).json()["events"], [], "nor does B's view of the value")
+        t.eq(len(n.get("/api/v1/events/" + sun, key=A).json()["indicators"]), 2, "A sees its whole event")
+
         # MISP event ids are per organisation: B cannot write into A's event.
         ev = {"Event": {"uuid": "5f1b2c3d-1111-4222-8333-944455556666", "info": "A secret case",
                         "Tag": [{"name": "tlp:red"}], "Attribute": [{"type": "domain", "value": "a-case.example",
