@@ -345,26 +345,24 @@ int oe_h_indicators_list(oe_req *r)
 					     tlp);
 	}
 	if (cursor) {
-		char *end;
-		errno = 0;
-		long long c = strtoll(cursor, &end, 10);
-		if (errno || *end || c < 0)
-			return oe_http_error(r, 400, "invalid_parameter", "cursor: not a cursor");
-		f.after_id = c;
+		if (oe_svc_cursor_open(r->srv->node, cursor, &f.after))
+			return oe_http_error(r, 400, "invalid_parameter",
+					     "cursor: not a cursor this node gave out");
+		f.has_after = true;
 	}
 	oe_indicator_row *rows;
 	size_t n;
-	int64_t next;
-	int ret = oe_svc_indicator_list(&r->ctx, &f, &rows, &n, &next);
+	bool more;
+	int ret = oe_svc_indicator_list(&r->ctx, &f, &rows, &n, &more);
 	if (ret)
 		return oe_http_fail(r, ret);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, oe_render_indicator(&rows[i]));
 	json_t *j = json_pack("{s:o}", "indicators", arr);
-	if (next) {
-		char nb[32];
-		snprintf(nb, sizeof(nb), "%lld", (long long)next);
+	if (more) {
+		char nb[OE_CURSOR_LEN + 1];
+		oe_svc_cursor_seal(r->srv->node, &f.after, nb);
 		json_object_set_new(j, "next", json_string(nb));
 	} else {
 		json_object_set_new(j, "next", json_null());

@@ -100,7 +100,7 @@ int oe_svc_export(oe_ctx *c, oe_export_format fmt, const oe_indicator_filter *f0
 			goto out;
 	}
 	oe_indicator_filter f = *f0;
-	f.after_id = 0;
+	f.has_after = false;
 	f.include_revoked = false;
 	oe_time now = oe_now();
 	int max_tlp = OE_TLP_CLEAR;
@@ -112,9 +112,9 @@ int oe_svc_export(oe_ctx *c, oe_export_format fmt, const oe_indicator_filter *f0
 		pc.arena = &page;
 		oe_indicator_row *rows;
 		size_t n;
-		int64_t next;
+		bool more;
 		f.limit = EXPORT_PAGE;
-		ret = oe_svc_indicator_list(&pc, &f, &rows, &n, &next);
+		ret = oe_svc_indicator_list(&pc, &f, &rows, &n, &more);
 		for (size_t i = 0; !ret && i < n; i++) {
 			if (rows[i].v.valid_until && rows[i].v.valid_until < now)
 				continue; /* expired */
@@ -123,9 +123,8 @@ int oe_svc_export(oe_ctx *c, oe_export_format fmt, const oe_indicator_filter *f0
 			ret = emit(&e, c, &rows[i]);
 		}
 		oe_arena_clear(&page);
-		if (ret || !next)
+		if (ret || !more)
 			break;
-		f.after_id = next;
 	}
 	if (ret)
 		goto out;

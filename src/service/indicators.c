@@ -428,13 +428,13 @@ static bool passes(const oe_indicator_filter *f, const oe_indicator_row *r, oe_t
 }
 
 int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **rows, size_t *n,
-			  int64_t *next)
+			  bool *more)
 {
 	size_t want = f->limit, got = 0;
 	oe_indicator_row *out = oe_arena_alloc(c->arena, (want ? want : 1) * sizeof(*out));
 	if (!out)
 		return OE_ENOMEM;
-	*next = 0;
+	*more = false;
 	oe_time now = oe_now();
 	/* Rows the caller may not see are filtered here, by the one policy
 	 * function; keep reading pages until the answer is full. */
@@ -446,7 +446,8 @@ int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **
 		if (ret)
 			return ret;
 		for (size_t i = 0; i < np; i++) {
-			f->after_id = page[i].v.id;
+			if (!oe_uuid_parse(page[i].v.stix_id + 11, &f->after))
+				f->has_after = true;
 			if (oe_svc_visible(&c->viewer, &page[i]) && passes(f, &page[i], now)) {
 				page[i].v.warninglist = warn(c, page[i].v.type, page[i].v.value);
 				out[got++] = page[i];
@@ -462,10 +463,44 @@ int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **
 	f->limit = want;
 	*rows = out;
 	*n = got;
-	/* The cursor is the last row shown, so it names nothing hidden; only a
-	 * page cut short after many hidden rows has to point past them. */
-	*next = got == want ? out[got - 1].v.id : f->after_id;
+	*more = true;
 	return 0;
+}
+
+/* The key of list cursors, derived from the node's secret so that no new
+ * file is needed and cursors stay valid across restarts. */
+static void cursor_key(const oe_node *n, uint8_t key[crypto_secretbox_KEYBYTES])
+{
+	crypto_kdf_derive_from_key(key, crypto_secretbox_KEYBYTES, 1, "oecursor", n->hash_key);
+}
+
+void oe_svc_cursor_seal(const oe_node *n, const oe_uuid *after, char out[OE_CURSOR_LEN + 1])
+{
+	uint8_t key[crypto_secretbox_KEYBYTES];
+	uint8_t box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 16];
+	cursor_key(n, key);
+	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, after->b, 16, box, key);
+	sodium_bin2base64(out, OE_CURSOR_LEN + 1, box, sizeof(box),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(key, sizeof(key));
+}
+
+int oe_svc_cursor_open(const oe_node *n, const char *cursor, oe_uuid *after)
+{
+	uint8_t key[crypto_secretbox_KEYBYTES];
+	uint8_t box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 16];
+	size_t len;
+	if (strlen(cursor) != OE_CURSOR_LEN ||
+	    sodium_base642bin(box, sizeof(box), cursor, OE_CURSOR_LEN, NULL, &len, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    len != sizeof(box))
+		return OE_EINVAL;
+	cursor_key(n, key);
+	int ret = crypto_secretbox_open_easy(after->b, box + crypto_secretbox_NONCEBYTES,
+					     sizeof(box) - crypto_secretbox_NONCEBYTES, box, key);
+	sodium_memzero(key, sizeof(key));
+	return ret ? OE_EINVAL : 0;
 }
 
 /* The caller may change its own organisation's assertion of a value it

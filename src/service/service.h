@@ -54,10 +54,17 @@ typedef struct {
 
 /* id is "indicator--<uuid>". OE_ENOTFOUND when absent or not visible. */
 int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out);
-/* Up to f->limit visible rows after f->after_id; *next is the cursor for the
- * next page or 0 at the end. */
+/* Up to f->limit visible rows after the cursor in f. On return f holds
+ * the cursor of the next page and *more says whether there is one. */
 int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **rows, size_t *n,
-			  int64_t *next);
+			  bool *more);
+
+/* A list cursor as given to clients: sealed (authenticated encryption under
+ * a key derived from the node's secret), so it names no row, hidden or not,
+ * and cannot be forged. OE_CURSOR_LEN characters plus NUL. */
+#define OE_CURSOR_LEN 75
+void oe_svc_cursor_seal(const oe_node *n, const oe_uuid *after, char out[OE_CURSOR_LEN + 1]);
+int oe_svc_cursor_open(const oe_node *n, const char *cursor, oe_uuid *after);
 /* Change the caller's organisation's assertion of a value it can see (the
  * origin's, or the one it added): what p sets. OE_ENOTFOUND when the value
  * is not visible, OE_EPERM when the caller has no assertion of it or no

@@ -821,7 +821,8 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 	char sql[1024];
 	int len = snprintf(sql, sizeof(sql),
 			   "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
-			   "WHERE i.id>?1");
+			   "WHERE %s",
+			   f->has_after ? "i.uuid>?1" : "?1 IS NULL");
 	if (f->type != OE_T_NONE)
 		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.type=?2");
 	if (f->value) {
@@ -835,11 +836,14 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.modified>=?5");
 	/* TLP and revocation are judged on the caller's view, by the service:
 	 * filtering on the origin's hidden fields here would leak them. */
-	snprintf(sql + len, sizeof(sql) - (size_t)len, " ORDER BY i.id LIMIT ?7");
+	snprintf(sql + len, sizeof(sql) - (size_t)len, " ORDER BY i.uuid LIMIT ?7");
 	sqlite3_stmt *st = prep(q, sql);
 	if (!st)
 		return OE_EIO;
-	sqlite3_bind_int64(st, 1, f->after_id);
+	if (f->has_after)
+		sqlite3_bind_blob(st, 1, f->after.b, 16, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 1);
 	sqlite3_bind_int(st, 2, f->type);
 	oe_uuid u;
 	if (f->value) {

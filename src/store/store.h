@@ -85,7 +85,8 @@ typedef struct {
 	oe_time since;	   /* modified >= since; 0: any */
 	int max_tlp;	   /* -1: any */
 	bool include_revoked;
-	int64_t after_id; /* keyset cursor: rows with id > after_id */
+	bool has_after; /* keyset cursor: rows whose uuid sorts after "after" */
+	oe_uuid after;
 	size_t limit;
 } oe_indicator_filter;
 
@@ -168,7 +169,8 @@ typedef struct oe_store_ops {
 			     oe_indicator_row *out);
 	/* Fill r->n_events and r->n_sightings (rows come without them). */
 	int (*indicator_links)(oe_store *s, oe_indicator_row *r);
-	/* Rows matching f in id order, at most f->limit. */
+	/* Rows matching f in uuid order (which says nothing of when or by whom
+	 * a value was added), at most f->limit. */
 	int (*indicator_list)(oe_store *s, const oe_indicator_filter *f, oe_arena *a,
 			      oe_indicator_row **out, size_t *n);
 	/* Change org_id's assertion of indicator id (the origin's row or the

@@ -116,6 +116,12 @@ def main(t):
         j = n.get("/api/v1/indicators?tag=phishing").json()
         t.eq([i["id"] for i in j["indicators"]], [did], "filter by tag")
         t.eq(n.get("/api/v1/indicators?limit=0").status, 400, "limit out of range: 400")
+        t.eq(n.get("/api/v1/indicators?cursor=12").status, 400, "a made-up cursor: 400")
+        c1 = n.get("/api/v1/indicators?limit=1").json()["next"]
+        t.ok(c1 != n.get("/api/v1/indicators?limit=1").json()["next"] and len(c1) == 75,
+             "cursors are sealed: the same page gives different opaque cursors", c1)
+        t.eq(n.get("/api/v1/indicators?cursor=" + c1[:-2] + ("AA" if c1[-2:] != "AA" else "BA")).status, 400,
+             "a tampered cursor: 400")
         t.eq(n.get("/api/v1/indicators?since=yesterday").status, 400, "bad since: 400")
 
         # Correlation across organisations: one indicator, links.

@@ -280,8 +280,12 @@ static void list_keyset(void **state)
 		oe_indicator_row *rows;
 		assert_int_equal(s->ops->indicator_list(s, &flt, &a, &rows, &n), 0);
 		for (size_t i = 0; i < n; i++) {
-			assert_true(rows[i].v.id > flt.after_id);
-			flt.after_id = rows[i].v.id;
+			oe_uuid u;
+			assert_int_equal(oe_uuid_parse(rows[i].v.stix_id + 11, &u), 0);
+			if (flt.has_after)
+				assert_true(memcmp(u.b, flt.after.b, 16) > 0);
+			flt.after = u;
+			flt.has_after = true;
 		}
 		total += n;
 		pages++;
@@ -289,7 +293,7 @@ static void list_keyset(void **state)
 	} while (n == flt.limit);
 	assert_int_equal(total, 25);
 	assert_int_equal(pages, 3);
-	flt.after_id = 0;
+	flt.has_after = false;
 	flt.tag = "odd";
 	flt.limit = 100;
 	oe_arena a = OE_ARENA_INIT;
