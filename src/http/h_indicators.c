@@ -484,10 +484,6 @@ int oe_h_indicator_patch(oe_req *r)
 	if (ret)
 		return oe_http_error(r, 400, "invalid", "%s", why);
 	ret = oe_svc_indicator_patch(&r->ctx, r->path_id, &p);
-	if (ret == OE_EPERM && p.set_tags)
-		return oe_http_error(
-		    r, 403, "forbidden",
-		    "tags belong to the organisation that first reported the value");
 	if (ret)
 		return oe_http_fail(r, ret);
 	return oe_h_indicator_get(r);

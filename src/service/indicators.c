@@ -64,10 +64,12 @@ bool oe_svc_visible(const oe_viewer *v, oe_indicator_row *row)
 	row->v.last_seen = p->last_seen;
 	row->v.valid_until = p->valid_until;
 	row->v.revoked = p->revoked;
-	row->v.tags = NULL; /* tags are the origin's */
-	row->v.ntags = 0;
-	row->v.org_name = NULL;
-	row->v.org_stix_id = NULL;
+	row->v.tags = p->tags;
+	row->v.ntags = p->ntags;
+	row->v.org_name = p->org_name;
+	row->v.org_stix_id = p->org_stix_id;
+	row->v.created = p->created;
+	row->v.modified = p->modified;
 	return true;
 }
 
@@ -410,12 +412,14 @@ int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out)
 
 /* The list's filters on what the caller sees (the store prefilters only on
  * what cannot leak: type, value, modification time, the origin's tags). */
-static bool passes(const oe_indicator_filter *f, const oe_indicator_row *r, oe_time now)
+static bool passes(const oe_indicator_filter *f, const oe_indicator_row *r)
 {
 	if (f->max_tlp >= 0 && r->v.tlp > f->max_tlp)
 		return false;
 	if (!f->include_revoked && r->v.revoked)
 		return false;
+	if (f->since && r->v.modified < f->since)
+		return false; /* the store's prefilter also counts others' changes */
 	if (f->tag) {
 		bool has = false;
 		for (size_t i = 0; i < r->v.ntags && !has; i++)
@@ -423,7 +427,6 @@ static bool passes(const oe_indicator_filter *f, const oe_indicator_row *r, oe_t
 		if (!has)
 			return false;
 	}
-	(void)now;
 	return true;
 }
 
@@ -448,7 +451,7 @@ int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **
 		for (size_t i = 0; i < np; i++) {
 			if (!oe_uuid_parse(page[i].v.stix_id + 11, &f->after))
 				f->has_after = true;
-			if (oe_svc_visible(&c->viewer, &page[i]) && passes(f, &page[i], now)) {
+			if (oe_svc_visible(&c->viewer, &page[i]) && passes(f, &page[i])) {
 				page[i].v.warninglist = warn(c, page[i].v.type, page[i].v.value);
 				out[got++] = page[i];
 			}

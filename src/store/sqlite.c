@@ -37,10 +37,10 @@ static const char *const stmt_sql[ST__COUNT] = {
 			   "valid_until,revoked FROM indicators WHERE uuid=?",
     [ST_UPD_IND] = "UPDATE indicators SET tlp=?1,confidence=?2,description=?3,first_seen=?4,"
 		   "last_seen=?5,valid_until=?6,revoked=?7,modified=?8 WHERE id=?9",
-    [ST_INS_TAG] = "INSERT OR IGNORE INTO indicator_tags(indicator_id,tag) VALUES(?,?)",
+    [ST_INS_TAG] = "INSERT OR IGNORE INTO indicator_tags(indicator_id,org_id,tag) VALUES(?,?,?)",
     [ST_UPSERT_IORG] =
 	"INSERT INTO indicator_orgs(tlp,confidence,description,first_seen,last_seen,valid_until,"
-	"revoked,modified,indicator_id,org_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) "
+	"revoked,modified,indicator_id,org_id,created) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?8) "
 	"ON CONFLICT(indicator_id,org_id) DO UPDATE SET tlp=excluded.tlp,confidence="
 	"excluded.confidence,description=excluded.description,first_seen=excluded.first_seen,"
 	"last_seen=excluded.last_seen,valid_until=excluded.valid_until,revoked=excluded.revoked,"
@@ -478,7 +478,8 @@ void oe_indicator_uuid(int type, const char *value, oe_uuid *u)
 	oe_uuid_v5(&oe_uuid_ns_indicator, buf, (size_t)n, u);
 }
 
-static int add_tags(sq_store *q, int64_t id, char *const *tags, size_t n, bool *added)
+static int add_tags(sq_store *q, int64_t id, int64_t org_id, char *const *tags, size_t n,
+		    bool *added)
 {
 	sqlite3_stmt *st = stmt(q, ST_INS_TAG);
 	if (!st)
@@ -487,7 +488,8 @@ static int add_tags(sq_store *q, int64_t id, char *const *tags, size_t n, bool *
 		if (!tags[i])
 			continue; /* moved elsewhere by the importer's merge */
 		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, tags[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, org_id);
+		sqlite3_bind_text(st, 3, tags[i], -1, SQLITE_STATIC);
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
@@ -505,20 +507,6 @@ static oe_time tmin(oe_time a, oe_time b)
 static oe_time tmax(oe_time a, oe_time b)
 {
 	return a > b ? a : b;
-}
-
-/* Mark an indicator changed (for "since" filters) when an assertion of it
- * changed. */
-static int touch(sq_store *q, int64_t id, oe_time now)
-{
-	sqlite3_stmt *st = prep(q, "UPDATE indicators SET modified=?1 WHERE id=?2 AND modified<?1");
-	if (!st)
-		return OE_EIO;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, id);
-	int rc = sqlite3_step(st);
-	release(q, st);
-	return rc == SQLITE_DONE ? 0 : OE_EIO;
 }
 
 /* Columns tlp, confidence, description, first_seen, last_seen, valid_until,
@@ -609,7 +597,7 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	if (sqlite3_changes(q->db) == 1) {
 		*id = sqlite3_last_insert_rowid(q->db);
 		*outcome = OE_UPSERT_CREATED;
-		return add_tags(q, *id, c->tags, c->ntags, NULL);
+		return add_tags(q, *id, org_id, c->tags, c->ntags, NULL);
 	}
 
 	/* The value exists: merge the caller's assertion into what it said
@@ -646,7 +634,7 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	bool changed =
 	    merge_assertion(had ? &old : NULL, c, def_tlp, def_confidence, first, last, &n);
 	bool tags_added = false;
-	if (origin && (ret = add_tags(q, rid, c->tags, c->ntags, &tags_added)))
+	if ((ret = add_tags(q, rid, org_id, c->tags, c->ntags, &tags_added)))
 		return ret;
 	if (!changed && !tags_added) {
 		*outcome = OE_UPSERT_UNCHANGED;
@@ -672,8 +660,6 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
 		return sq_err(q);
-	if (!origin && (ret = touch(q, rid, now)))
-		return ret;
 	*outcome = had ? OE_UPSERT_UPDATED : OE_UPSERT_CREATED;
 	return 0;
 }
@@ -687,10 +673,13 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	"i.id,i.uuid,i.type,i.value,i.tlp,i.confidence,i.description,i.created,i.modified,"        \
 	"i.first_seen,i.last_seen,i.valid_until,i.revoked,i.org_id,o.stix_id,o.name,"              \
 	"(SELECT group_concat(tag,char(31)) FROM (SELECT tag FROM indicator_tags WHERE "           \
-	"indicator_id=i.id ORDER BY tag)),"                                                        \
-	"(SELECT json_group_array(json_array(org_id,tlp,confidence,ifnull(first_seen,0),"          \
-	"ifnull(last_seen,0),ifnull(valid_until,0),revoked,description)) FROM indicator_orgs "     \
-	"WHERE indicator_id=i.id)"
+	"indicator_id=i.id AND org_id=i.org_id ORDER BY tag)),"                                    \
+	"(SELECT json_group_array(json_array(x.org_id,x.tlp,x.confidence,ifnull(x.first_seen,0),"  \
+	"ifnull(x.last_seen,0),ifnull(x.valid_until,0),x.revoked,x.description,"                   \
+	"ifnull(x.created,0),ifnull(x.modified,0),xo.stix_id,xo.name,(SELECT "                     \
+	"json_group_array(tag) FROM indicator_tags t WHERE t.indicator_id=x.indicator_id AND "     \
+	"t.org_id=x.org_id))) FROM indicator_orgs x JOIN orgs xo ON xo.id=x.org_id WHERE "         \
+	"x.indicator_id=i.id)"
 
 static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicator_row *r)
 {
@@ -763,6 +752,21 @@ static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicat
 			json_t *d = json_array_get(e, 7);
 			o[i].description =
 			    json_is_string(d) ? oe_arena_strdup(a, json_string_value(d)) : NULL;
+			o[i].created = json_integer_value(json_array_get(e, 8));
+			o[i].modified = json_integer_value(json_array_get(e, 9));
+			o[i].org_stix_id =
+			    oe_arena_strdup(a, json_string_value(json_array_get(e, 10)));
+			o[i].org_name =
+			    oe_arena_strdup(a, json_string_value(json_array_get(e, 11)));
+			json_t *tg = json_array_get(e, 12);
+			size_t nt = json_array_size(tg);
+			const char **ot = nt ? oe_arena_alloc(a, nt * sizeof(*ot)) : NULL;
+			o[i].ntags = 0;
+			for (size_t k = 0; ot && k < nt; k++)
+				if (json_is_string(json_array_get(tg, k)))
+					ot[o[i].ntags++] = oe_arena_strdup(
+					    a, json_string_value(json_array_get(tg, k)));
+			o[i].tags = ot;
 		}
 		json_decref(j);
 		r->others = o;
@@ -833,7 +837,9 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 		    snprintf(sql + len, sizeof(sql) - (size_t)len,
 			     " AND i.id IN (SELECT indicator_id FROM indicator_tags WHERE tag=?4)");
 	if (f->since)
-		len += snprintf(sql + len, sizeof(sql) - (size_t)len, " AND i.modified>=?5");
+		len += snprintf(sql + len, sizeof(sql) - (size_t)len,
+				" AND (i.modified>=?5 OR EXISTS(SELECT 1 FROM "
+				"indicator_orgs x WHERE x.indicator_id=i.id AND x.modified>=?5))");
 	/* TLP and revocation are judged on the caller's view, by the service:
 	 * filtering on the origin's hidden fields here would leak them. */
 	snprintf(sql + len, sizeof(sql) - (size_t)len, " ORDER BY i.uuid LIMIT ?7");
@@ -881,8 +887,6 @@ static int sq_indicator_patch(oe_store *s, int64_t id, int64_t org_id, const oe_
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	bool own = origin == org_id;
-	if (!own && p->set_tags)
-		return OE_EPERM; /* tags belong to the origin's assertion */
 	/* ?2.. are "set" flags, so NULL can mean "clear" where a flag says so. */
 	st = prep(q,
 		  own ? "UPDATE indicators SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,confidence),"
@@ -913,17 +917,16 @@ static int sq_indicator_patch(oe_store *s, int64_t id, int64_t org_id, const oe_
 	if (!ret && sqlite3_changes(q->db) == 0)
 		ret = OE_ENOTFOUND;
 	release(q, st);
-	if (!ret && !own)
-		ret = touch(q, id, now);
 	if (!ret && p->set_tags) {
-		st = prep(q, "DELETE FROM indicator_tags WHERE indicator_id=?");
+		st = prep(q, "DELETE FROM indicator_tags WHERE indicator_id=? AND org_id=?");
 		if (!st)
 			return OE_EIO;
 		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, org_id);
 		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
 		release(q, st);
 		if (!ret)
-			ret = add_tags(q, id, p->tags, p->ntags, NULL);
+			ret = add_tags(q, id, org_id, p->tags, p->ntags, NULL);
 	}
 	return ret;
 }

@@ -49,6 +49,10 @@ typedef struct oe_assertion {
 	const char *description;
 	oe_time first_seen, last_seen, valid_until;
 	bool revoked;
+	oe_time created, modified;
+	const char *org_stix_id, *org_name;
+	const char *const *tags;
+	size_t ntags;
 } oe_assertion;
 
 /* One stored indicator with what correlates with it. v holds the origin's

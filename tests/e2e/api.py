@@ -165,7 +165,7 @@ def main(t):
         # The bank asserts a value BSSN holds as RED: the bank sees its own assertion only.
         n.post("/api/v1/indicators", {"value": "203.0.113.66", "tlp": "amber", "description": "bank's"}, key=bank)
         j = n.get("/api/v1/indicators/" + red, key=bank).json()
-        t.ok(j["tlp"] == "amber" and j["description"] == "bank's" and j["source_org"] is None
+        t.ok(j["tlp"] == "amber" and j["description"] == "bank's" and j["source_org"]["name"] == "Bank Satu"
              and j["correlation"]["orgs"] == 1,
              "another org's assertion shows nothing of the RED origin", j)
         t.eq(n.get("/api/v1/indicators/" + red, key=telco).status, 404, "third org sees neither")

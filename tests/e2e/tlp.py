@@ -33,8 +33,14 @@ def main(t):
         r = n.post("/api/v1/indicators", {"value": "secret-op.example", "tlp": "green", "confidence": 20}, key=B)
         j = r.json()
         t.eq(r.status, 201, "B may assert a value A holds as RED")
-        t.eq((j["new"], j["tlp"], j["confidence"], j["description"], j["tags"], j["source_org"], j["orgs"]),
-             (True, "green", 20, None, [], None, 1), "B's answer shows only B's own assertion")
+        t.eq((j["new"], j["tlp"], j["confidence"], j["description"], j["tags"], j["source_org"]["name"], j["orgs"]),
+             (True, "green", 20, None, [], "OrgB", 1), "B's answer shows only B's own assertion")
+        # B's answers are the same whether or not someone else holds the value.
+        r2 = n.post("/api/v1/indicators", {"value": "nobody-else.example", "tlp": "green", "tags": ["probe"]}, key=B).json()
+        r3 = n.post("/api/v1/indicators", {"value": "secret-op.example", "tags": ["probe"]}, key=B).json()
+        t.eq((r3["tags"], r3["source_org"]["name"], r3["created"] == r3["first_seen"]),
+             (r2["tags"], r2["source_org"]["name"], r2["created"] == r2["first_seen"]),
+             "tags, source and created of B's own assertion do not depend on A's")
         r = n.post("/api/v1/indicators", {"indicators": [{"value": "secret-op.example"}, {"value": "fresh.example"}]}, key=B)
         t.eq((r.json()["imported"], r.json()["updated"]), (1, 0), "batch counts are B's own: no hint of A")
         g = n.get("/api/v1/indicators/" + sid, key=B).json()
@@ -66,8 +72,12 @@ def main(t):
         r = n.request("PATCH", "/api/v1/indicators/" + sid, {"revoked": False, "description": "B again"}, key=B)
         t.ok(r.status == 200 and r.json()["revoked"] is False and r.json()["description"] == "B again",
              "PATCH revoked:false revives B's assertion only", r)
-        t.eq(n.request("PATCH", "/api/v1/indicators/" + sid, {"tags": ["x"]}, key=B).status, 403,
-             "B may not set tags on A's value")
+        r = n.request("PATCH", "/api/v1/indicators/" + sid, {"tags": ["x"]}, key=B)
+        t.eq((r.status, r.json()["tags"]), (200, ["x"]), "B sets tags on its own assertion")
+        tags = sqlite3.connect(os.path.join(n.dir, "oureyes.db")).execute(
+            "SELECT o.name, t.tag FROM indicator_tags t JOIN orgs o ON o.id=t.org_id JOIN indicators i "
+            "ON i.id=t.indicator_id WHERE i.value='secret-op.example' ORDER BY 1, 2").fetchall()
+        t.eq(tags, [("OrgA", "op:falcon"), ("OrgB", "x")], "each organisation's tags stay its own")
 
         # PATCH semantics: null clears, [] clears, unknown fields refused, {} refused.
         v = n.post("/api/v1/indicators", {"value": "patchme.example", "description": "d", "tags": ["a"],

@@ -220,9 +220,22 @@ static void upsert_rules(void **state)
 	assert_false(r.v.revoked);
 	assert_int_equal(r.others[0].confidence, 10);
 	assert_true(r.others[0].revoked);
-	assert_int_equal(r.v.modified, 7000); /* the value changed for "since" */
+	/* Each assertion keeps its own times: the origin's row says nothing of
+	 * when another organisation changed its own. */
+	assert_int_equal(r.others[0].modified, 7000);
+	assert_int_equal(r.v.modified, 3000);
+	/* Tags are each organisation's own. */
+	char *tg[] = {"org-two-tag"};
 	p.set_tags = true;
-	assert_int_equal(s->ops->indicator_patch(s, id, f->org2, &p, 7000), OE_EPERM);
+	p.tags = tg;
+	p.ntags = 1;
+	assert_int_equal(s->ops->indicator_patch(s, id, f->org2, &p, 7000), 0);
+	oe_arena_clear(&a);
+	assert_int_equal(s->ops->indicator_get(s, id, NULL, &a, &r), 0);
+	assert_int_equal(r.v.ntags, 0);
+	assert_int_equal(r.others[0].ntags, 1);
+	assert_string_equal(r.others[0].tags[0], "org-two-tag");
+	assert_string_equal(r.others[0].org_name, "Two");
 	p.set_tags = false;
 	assert_int_equal(s->ops->indicator_patch(s, id, 99, &p, 7000), OE_ENOTFOUND);
 	/* A re-sent value does not revive a revoked assertion. */
