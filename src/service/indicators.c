@@ -438,7 +438,6 @@ int oe_svc_indicator_list(oe_ctx *c, oe_indicator_filter *f, oe_indicator_row **
 	if (!out)
 		return OE_ENOMEM;
 	*more = false;
-	oe_time now = oe_now();
 	/* Rows the caller may not see are filtered here, by the one policy
 	 * function; keep reading pages until the answer is full. */
 	for (int rounds = 0; got < want && rounds < 64; rounds++) {
