@@ -185,6 +185,22 @@ static int ioc_from_json(oe_req *r, json_t *o, bool patch, oe_ioc *c, char *why,
 	return 0;
 }
 
+/* The caller's own assertion, which the view may not be showing. */
+static json_t *render_own(const oe_assertion *a)
+{
+	json_t *tags = json_array();
+	for (size_t i = 0; i < a->ntags; i++)
+		json_array_append_new(tags, oe_json_string_lossy(a->tags[i]));
+	char vu[OE_TIME_BUF], mod[OE_TIME_BUF];
+	oe_time_format(a->valid_until, vu);
+	oe_time_format(a->modified, mod);
+	return json_pack("{s:s,s:i,s:o,s:o,s:s?,s:b,s:s?}", "tlp", oe_tlp_name((oe_tlp)a->tlp),
+			 "confidence", a->confidence, "description",
+			 a->description ? oe_json_string_lossy(a->description) : json_null(),
+			 "tags", tags, "valid_until", a->valid_until ? vu : NULL, "revoked",
+			 a->revoked, "modified", a->modified ? mod : NULL);
+}
+
 int oe_h_indicators_post(oe_req *r)
 {
 	json_t *body = oe_http_body_json(r);
@@ -269,6 +285,7 @@ int oe_h_indicators_post(oe_req *r)
 			return oe_http_fail(r, ret);
 		json_t *j = oe_render_indicator(&d.row);
 		json_object_set_new(j, "new", json_boolean(created));
+		json_object_set_new(j, "own", d.has_own ? render_own(&d.own) : json_null());
 		return oe_http_json(r, 201, j);
 	}
 	json_t *j = oe_render_import(&set, &res);
@@ -388,6 +405,7 @@ int oe_h_indicator_get(oe_req *r)
 	if (ret)
 		return oe_http_fail(r, ret);
 	json_t *j = oe_render_indicator(&d.row);
+	json_object_set_new(j, "own", d.has_own ? render_own(&d.own) : json_null());
 	json_t *evs = json_array(), *sts = json_array();
 	for (size_t i = 0; i < d.nevents; i++)
 		json_array_append_new(evs, render_event_brief(&d.events[i]));

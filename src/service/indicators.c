@@ -382,6 +382,29 @@ int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out)
 	if (ret)
 		return ret;
 	int origin_tlp = out->row.v.tlp;
+	const oe_indicator_view *ov = &out->row.v;
+	if (out->row.org_id == c->viewer.org_id) {
+		out->has_own = true;
+		out->own = (oe_assertion){.org_id = out->row.org_id,
+					  .tlp = ov->tlp,
+					  .confidence = ov->confidence,
+					  .description = ov->description,
+					  .first_seen = ov->first_seen,
+					  .last_seen = ov->last_seen,
+					  .valid_until = ov->valid_until,
+					  .revoked = ov->revoked,
+					  .created = ov->created,
+					  .modified = ov->modified,
+					  .org_stix_id = ov->org_stix_id,
+					  .org_name = ov->org_name,
+					  .tags = ov->tags,
+					  .ntags = ov->ntags};
+	}
+	for (size_t i = 0; i < out->row.nothers; i++)
+		if (out->row.others[i].org_id == c->viewer.org_id) {
+			out->has_own = true;
+			out->own = out->row.others[i];
+		}
 	if (!oe_svc_visible(&c->viewer, &out->row))
 		return OE_ENOTFOUND;
 	out->warninglist = warn(c, out->row.v.type, out->row.v.value);

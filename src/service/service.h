@@ -46,6 +46,11 @@ bool oe_svc_visible(const oe_viewer *v, oe_indicator_row *row);
 typedef struct {
 	oe_indicator_row row;
 	const char *warninglist;
+	/* The caller's own organisation's assertion, live or not (the view may
+	 * show another one while the caller's is revoked); has_own false when
+	 * the caller's organisation has none. */
+	bool has_own;
+	oe_assertion own;
 	oe_event_row *events;
 	size_t nevents;
 	oe_sighting_row *sightings;

@@ -66,6 +66,9 @@ def main(t):
              "A still sees B's GREEN assertion live")
         t.eq(n.request("DELETE", "/api/v1/indicators/" + sid, key=B).status, 200, "B revokes its own assertion")
         t.eq(n.get("/api/v1/lookup?value=secret-op.example", key=B).json()["match"], False, "now nothing is live")
+        g = n.get("/api/v1/indicators/" + sid, key=B).json()
+        t.eq((g["own"]["revoked"], g["own"]["tlp"], g["own"]["confidence"]), (True, "green", 20),
+             "GET shows the caller's own assertion, revoked")
         n.post("/api/v1/indicators", {"value": "secret-op.example"}, key=B)
         t.eq(n.get("/api/v1/lookup?value=secret-op.example", key=B).json()["match"], False,
              "re-sending a revoked value does not revive it")
