@@ -356,16 +356,18 @@ static int parse_event(const json_t *ev, const oe_canon_opts *o, oe_import_set *
 		return OE_ENOMEM;
 	}
 	int rc = 0;
+	/* Positions name their event: a feed's refusals must say where. */
+	const char *evref = uuid ? uuid : "Event";
 	json_array_foreach (attrs, i, a) {
-		char pos[48];
-		snprintf(pos, sizeof(pos), "Attribute[%zu]", i);
+		char pos[96];
+		snprintf(pos, sizeof(pos), "%.40s/Attribute[%zu]", evref, i);
 		if ((rc = do_attr(&c, a, pos)))
 			goto out;
 	}
 	json_array_foreach (objs, i, ob) {
 		json_array_foreach (json_object_get(ob, "Attribute"), j, a) {
-			char pos[64];
-			snprintf(pos, sizeof(pos), "Object[%zu].Attribute[%zu]", i, j);
+			char pos[112];
+			snprintf(pos, sizeof(pos), "%.40s/Object[%zu].Attribute[%zu]", evref, i, j);
 			if ((rc = do_attr(&c, a, pos)))
 				goto out;
 		}

@@ -230,11 +230,15 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 	oe_import_result committed = {0}; /* what earlier batches stored */
 	/* Which iocs belong to an event: those are stored with it. */
 	size_t ev = 0;
-	for (size_t i = 0; i < set->niocs || (ev < set->nevents && set->events[ev].keep_empty &&
-					      set->events[ev].count == 0);) {
+	for (size_t i = 0;;) {
 		while (ev < set->nevents && set->events[ev].count == 0 &&
-		       !set->events[ev].keep_empty && set->events[ev].first <= i)
-			ev++; /* an event with no valid indicator: nothing to store */
+		       !set->events[ev].keep_empty && set->events[ev].first <= i) {
+			/* An event with no indicator left to store: said, not dropped. */
+			oe_event_in *e = &set->events[ev++];
+			oe_import_error_add(
+			    set, e->ext_id ? e->ext_id : e->title,
+			    "event not stored: none of its indicators could be read");
+		}
 		if (ev < set->nevents && set->events[ev].first == i &&
 		    (set->events[ev].count > 0 || set->events[ev].keep_empty)) {
 			size_t ei = ev++;
@@ -246,7 +250,10 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 			int err = 0;
 			if (e->ext_id &&
 			    s->ops->event_find_ext(s, c->viewer.org_id, e->ext_id, &eid) == 0) {
-				/* Our own event again: its links are refreshed below. */
+				/* Our own event again: its title follows the source, its
+				 * marking may tighten (never widen), its links are
+				 * refreshed below. */
+				err = s->ops->event_update(s, eid, e->title, e->tlp, now);
 			} else {
 				char us[OE_UUID_STR];
 				oe_uuid u;
@@ -284,7 +291,7 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 			}
 			in_tx += e->count;
 			i = e->first + e->count;
-		} else {
+		} else if (i < set->niocs) {
 			/* A run of indicators outside events, stored in the order of
 			 * their ids: the index B-tree then fills page by page instead
 			 * of at random (a stable order keeps a value's first mention
@@ -320,6 +327,8 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 				goto fail;
 			in_tx += nrun;
 			i = end;
+		} else {
+			break; /* every indicator and event is done */
 		}
 		if (in_tx >= IMPORT_TX_ROWS) {
 			/* Each committed batch is audited with what it stored. */

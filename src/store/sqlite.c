@@ -967,6 +967,25 @@ static int sq_event_create(oe_store *s, const char *uuid, int64_t org_id, const 
 	return ret;
 }
 
+static int sq_event_update(oe_store *s, int64_t id, const char *title, int tlp, oe_time now)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st =
+	    prep(q, "UPDATE events SET title=ifnull(?1,title),tlp=max(tlp,ifnull(?2,"
+		    "tlp)),modified=?3 WHERE id=?4 AND (title IS NOT ifnull(?1,title) OR "
+		    "tlp<ifnull(?2,tlp))");
+	if (!st)
+		return OE_EIO;
+	bind_text_or_null(st, 1, title);
+	if (tlp >= 0)
+		sqlite3_bind_int(st, 2, tlp);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, id);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(q);
+	release(q, st);
+	return ret;
+}
+
 static int sq_event_find_ext(oe_store *s, int64_t org_id, const char *ext_id, int64_t *id)
 {
 	sqlite3_stmt *st = prep(SQ(s), "SELECT id FROM events WHERE org_id=? AND ext_id=?");
@@ -1276,6 +1295,7 @@ static const oe_store_ops sqlite_ops = {
     .indicator_links = sq_indicator_links,
     .indicator_patch = sq_indicator_patch,
     .event_create = sq_event_create,
+    .event_update = sq_event_update,
     .event_find_ext = sq_event_find_ext,
     .event_link = sq_event_link,
     .event_get = sq_event_get,

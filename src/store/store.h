@@ -185,6 +185,9 @@ typedef struct oe_store_ops {
 	int (*event_create)(oe_store *s, const char *uuid, int64_t org_id, const char *title,
 			    int tlp, char *const *tags, size_t ntags, const char *ext_id,
 			    oe_time now, int64_t *id);
+	/* A re-imported event: a new title (NULL keeps it) and a marking that
+	 * replaces the stored one only when stricter (-1 keeps it). */
+	int (*event_update)(oe_store *s, int64_t id, const char *title, int tlp, oe_time now);
 	/* An event of org_id by the id its source gave it. */
 	int (*event_find_ext)(oe_store *s, int64_t org_id, const char *ext_id, int64_t *id);
 	int (*event_link)(oe_store *s, int64_t event_id, int64_t indicator_id);

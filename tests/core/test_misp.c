@@ -233,9 +233,9 @@ static void event_fields(void **state)
 	assert_true(c->modified == (oe_time)1714953601 * 1000000);
 	assert_int_equal(s.skipped, 1); /* the deleted one */
 	assert_int_equal(s.nerrors, 2);
-	assert_string_equal(s.errors[0].ref, "Attribute[3]");
+	assert_string_equal(s.errors[0].ref, "5e9c35b9-5e5c-4221-9e27-313127fc1f02/Attribute[3]");
 	assert_string_equal(s.errors[0].reason, "attribute has no type or no value");
-	assert_string_equal(s.errors[1].ref, "Attribute[4]");
+	assert_string_equal(s.errors[1].ref, "5e9c35b9-5e5c-4221-9e27-313127fc1f02/Attribute[4]");
 	oe_import_set_free(&s);
 
 	/* Attributes inside objects count too. */

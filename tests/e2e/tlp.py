@@ -128,6 +128,26 @@ def main(t):
                           "ORDER BY 1").fetchall()
         t.eq(rows, [("A secret case", "a-case.example"), ("B's own", "b-injected.example")], "events keep apart")
 
+        # Re-importing one's own event follows its title and tightens, never
+        # widens, its marking; an event with nothing readable is reported.
+        ev2 = {"Event": {"uuid": "6a000000-1111-4222-8333-944455556666", "info": "Operation X",
+                         "Tag": [{"name": "tlp:green"}],
+                         "Attribute": [{"type": "domain", "value": "opx.example", "uuid": "6a000000-1111-4222-8333-000000000001"}]}}
+        n.post("/api/v1/import", ev2, key=A)
+        ev2["Event"]["info"] = "Operation X (restricted)"
+        ev2["Event"]["Tag"] = [{"name": "tlp:red"}]
+        n.post("/api/v1/import", ev2, key=A)
+        ev2["Event"]["Tag"] = [{"name": "tlp:clear"}]
+        n.post("/api/v1/import", ev2, key=A)
+        row = db.execute("SELECT title, tlp FROM events WHERE ext_id='6a000000-1111-4222-8333-944455556666'").fetchall()
+        t.eq(row, [("Operation X (restricted)", 4)], "a re-imported event tightens to RED and stays RED")
+        bad = {"Event": {"uuid": "6b000000-1111-4222-8333-944455556666", "info": "nothing usable",
+                         "Attribute": [{"type": "domain", "value": "not a domain", "uuid": "6b000000-1111-4222-8333-000000000001"}]}}
+        r = n.post("/api/v1/import", bad, key=A).json()
+        refs = {x["ref"]: x["reason"] for x in r["refused"]}
+        t.ok("6b000000-1111-4222-8333-944455556666" in refs and "event not stored" in refs["6b000000-1111-4222-8333-944455556666"],
+             "an event with no readable indicator is reported, not dropped", r)
+
         # Roles: readers and peers do not write sightings.
         for k, who in ((BR, "reader"), (BP, "peer")):
             t.eq(n.post("/api/v1/sightings", {"value": "fresh.example", "count": 1000000000}, key=k).status, 403,
