@@ -22,12 +22,30 @@ static bool live(const oe_assertion *a, oe_time now)
 	return !a->revoked && (!a->valid_until || a->valid_until > now);
 }
 
+/* The origin's assertion, which lives in the row itself, as an assertion. */
+static oe_assertion origin_assertion(const oe_indicator_row *row)
+{
+	const oe_indicator_view *v = &row->v;
+	return (oe_assertion){.org_id = row->org_id,
+			      .tlp = v->tlp,
+			      .confidence = v->confidence,
+			      .description = v->description,
+			      .first_seen = v->first_seen,
+			      .last_seen = v->last_seen,
+			      .valid_until = v->valid_until,
+			      .revoked = v->revoked,
+			      .created = v->created,
+			      .modified = v->modified,
+			      .org_stix_id = v->org_stix_id,
+			      .org_name = v->org_name,
+			      .tags = v->tags,
+			      .ntags = v->ntags};
+}
+
 bool oe_svc_visible(const oe_viewer *v, oe_indicator_row *row)
 {
 	oe_time now = oe_now();
-	oe_assertion origin = {row->org_id,	   row->v.tlp,	      row->v.confidence,
-			       row->v.description, row->v.first_seen, row->v.last_seen,
-			       row->v.valid_until, row->v.revoked};
+	oe_assertion origin = origin_assertion(row);
 	bool origin_vis = oe_may_see(v, (oe_tlp)origin.tlp, origin.org_id);
 	int64_t n = origin_vis;
 	const oe_assertion *best_live = NULL, *best = NULL, *own = NULL;
@@ -391,23 +409,9 @@ int oe_svc_indicator_get(oe_ctx *c, const char *id, oe_indicator_detail *out)
 	if (ret)
 		return ret;
 	int origin_tlp = out->row.v.tlp;
-	const oe_indicator_view *ov = &out->row.v;
 	if (out->row.org_id == c->viewer.org_id) {
 		out->has_own = true;
-		out->own = (oe_assertion){.org_id = out->row.org_id,
-					  .tlp = ov->tlp,
-					  .confidence = ov->confidence,
-					  .description = ov->description,
-					  .first_seen = ov->first_seen,
-					  .last_seen = ov->last_seen,
-					  .valid_until = ov->valid_until,
-					  .revoked = ov->revoked,
-					  .created = ov->created,
-					  .modified = ov->modified,
-					  .org_stix_id = ov->org_stix_id,
-					  .org_name = ov->org_name,
-					  .tags = ov->tags,
-					  .ntags = ov->ntags};
+		out->own = origin_assertion(&out->row);
 	}
 	for (size_t i = 0; i < out->row.nothers; i++)
 		if (out->row.others[i].org_id == c->viewer.org_id) {
