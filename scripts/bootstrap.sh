@@ -9,7 +9,7 @@ set -eu
 BUILD_PKGS="meson ninja-build pkg-config gcc g++ make
   libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev libsodium-dev
   libpsl-dev libidn2-dev libphonenumber-dev libinih-dev"
-CHECK_PKGS="libcmocka-dev python3 python3-jsonschema sqlite3 curl"
+CHECK_PKGS="libcmocka-dev python3 python3-jsonschema sqlite3 curl openssl"
 BENCH_PKGS="wrk nginx-light"
 FUZZ_PKGS="clang libclang-rt-14-dev"
 
