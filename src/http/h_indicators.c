@@ -272,10 +272,8 @@ int oe_h_indicators_post(oe_req *r)
 	if (!batch) {
 		/* The answer is the caller's view, like any read: another
 		 * organisation may hold the same value under a stricter TLP. */
-		oe_uuid u;
 		char us[OE_UUID_STR], id[64];
-		oe_indicator_uuid(set.iocs[0].type, set.iocs[0].value, &u);
-		oe_uuid_format(&u, us);
+		oe_uuid_format(&set.iocs[0].uuid, us); /* computed by the import */
 		snprintf(id, sizeof(id), "indicator--%s", us);
 		bool created = res.imported == 1;
 		oe_import_set_free(&set);

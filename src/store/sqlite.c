@@ -194,6 +194,23 @@ static char *col_str(sqlite3_stmt *st, int i, oe_arena *a)
 	return s ? oe_arena_strndup(a, s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
 }
 
+/* Room for one more element in an array of arena memory holding n of *cap
+ * (the capacity doubles; old contents are copied). 0 or OE_ENOMEM. */
+static int arena_room(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 16;
+	void *p = oe_arena_alloc(a, nc * elem);
+	if (!p)
+		return OE_ENOMEM;
+	if (n)
+		memcpy(p, *arr, n * elem);
+	*arr = p;
+	*cap = nc;
+	return 0;
+}
+
 static void sq_close(oe_store *s)
 {
 	sq_store *q = SQ(s);
@@ -324,28 +341,16 @@ static int sq_org_list(oe_store *s, oe_arena *a, oe_org **out, size_t *n)
 	sqlite3_stmt *st = prep(SQ(s), "SELECT id,stix_id,name,country FROM orgs ORDER BY id");
 	if (!st)
 		return OE_EIO;
-	size_t cap = 16, cnt = 0;
-	oe_org *v = oe_arena_alloc(a, cap * sizeof(*v));
-	int rc;
-	while (v && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (cnt == cap) {
-			oe_org *nv = oe_arena_alloc(a, cap * 2 * sizeof(*v));
-			if (!nv) {
-				v = NULL;
-				break;
-			}
-			memcpy(nv, v, cnt * sizeof(*v));
-			v = nv;
-			cap *= 2;
-		}
-		fill_org(st, a, &v[cnt++]);
-	}
+	size_t cap = 0, cnt = 0;
+	oe_org *v = NULL;
+	int ret = 0;
+	while (!ret && sqlite3_step(st) == SQLITE_ROW)
+		if (!(ret = arena_room(a, (void **)&v, cnt, &cap, sizeof(*v))))
+			fill_org(st, a, &v[cnt++]);
 	release(SQ(s), st);
-	if (!v)
-		return OE_ENOMEM;
 	*out = v;
 	*n = cnt;
-	return 0;
+	return ret;
 }
 
 static int sq_user_create(oe_store *s, int64_t org_id, const char *name, int role,
@@ -444,17 +449,8 @@ static int sq_key_list(oe_store *s, oe_arena *a, oe_keyinfo **out, size_t *n)
 	oe_keyinfo *v = NULL;
 	int ret = 0;
 	while (!ret && sqlite3_step(st) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			oe_keyinfo *nv = oe_arena_alloc(a, cap * sizeof(*nv));
-			if (!nv) {
-				ret = OE_ENOMEM;
-				break;
-			}
-			if (cnt)
-				memcpy(nv, v, cnt * sizeof(*nv));
-			v = nv;
-		}
+		if ((ret = arena_room(a, (void **)&v, cnt, &cap, sizeof(*v))))
+			break;
 		oe_keyinfo *k = &v[cnt++];
 		k->key_id = col_str(st, 0, a);
 		k->org_name = col_str(st, 1, a);
@@ -776,25 +772,6 @@ static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicat
 	return 0;
 }
 
-static int sq_indicator_links(oe_store *s, oe_indicator_row *r)
-{
-	sq_store *q = SQ(s);
-	sqlite3_stmt *st = prep(q, "SELECT (SELECT count(*) FROM event_indicators WHERE "
-				   "indicator_id=?1),(SELECT ifnull(sum(count),0) FROM sightings "
-				   "WHERE indicator_id=?1)");
-	if (!st)
-		return OE_EIO;
-	sqlite3_bind_int64(st, 1, r->v.id);
-	int ret = OE_EIO;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		r->n_events = sqlite3_column_int64(st, 0);
-		r->n_sightings = sqlite3_column_int64(st, 1);
-		ret = 0;
-	}
-	release(q, st);
-	return ret;
-}
-
 static int sq_indicator_get(oe_store *s, int64_t id, const oe_uuid *uuid, oe_arena *a,
 			    oe_indicator_row *out)
 {
@@ -1055,20 +1032,13 @@ static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, 
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, out->id);
 	size_t cap = 0, n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			char **nt = oe_arena_alloc(a, cap * sizeof(*nt));
-			if (!nt)
-				break;
-			if (n)
-				memcpy(nt, out->tags, n * sizeof(*nt));
-			out->tags = nt;
-		}
-		out->tags[n++] = col_str(st, 0, a);
-	}
+	while (!ret && sqlite3_step(st) == SQLITE_ROW)
+		if (!(ret = arena_room(a, (void **)&out->tags, n, &cap, sizeof(*out->tags))))
+			out->tags[n++] = col_str(st, 0, a);
 	out->ntags = n;
 	release(q, st);
+	if (ret)
+		return ret;
 
 	st = prep(q, "SELECT indicator_id FROM event_indicators WHERE event_id=? ORDER BY "
 		     "indicator_id");
@@ -1076,23 +1046,13 @@ static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, 
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, out->id);
 	cap = n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			int64_t *ni = oe_arena_alloc(a, cap * sizeof(*ni));
-			if (!ni) {
-				release(q, st);
-				return OE_ENOMEM;
-			}
-			if (n)
-				memcpy(ni, out->indicator_ids, n * sizeof(*ni));
-			out->indicator_ids = ni;
-		}
-		out->indicator_ids[n++] = sqlite3_column_int64(st, 0);
-	}
+	while (!ret && sqlite3_step(st) == SQLITE_ROW)
+		if (!(ret = arena_room(a, (void **)&out->indicator_ids, n, &cap,
+				       sizeof(*out->indicator_ids))))
+			out->indicator_ids[n++] = sqlite3_column_int64(st, 0);
 	out->nindicators = n;
 	release(q, st);
-	return 0;
+	return ret;
 }
 
 static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event_row **out,
@@ -1107,24 +1067,14 @@ static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event
 	sqlite3_bind_int64(st, 1, indicator_id);
 	size_t cap = 0, cnt = 0;
 	oe_event_row *v = NULL;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 8;
-			oe_event_row *nv = oe_arena_alloc(a, cap * sizeof(*nv));
-			if (!nv) {
-				release(SQ(s), st);
-				return OE_ENOMEM;
-			}
-			if (cnt)
-				memcpy(nv, v, cnt * sizeof(*nv));
-			v = nv;
-		}
-		fill_event(st, a, &v[cnt++]);
-	}
+	int ret = 0;
+	while (!ret && sqlite3_step(st) == SQLITE_ROW)
+		if (!(ret = arena_room(a, (void **)&v, cnt, &cap, sizeof(*v))))
+			fill_event(st, a, &v[cnt++]);
 	release(SQ(s), st);
 	*out = v;
 	*n = cnt;
-	return 0;
+	return ret;
 }
 
 static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, int tlp,
@@ -1163,18 +1113,10 @@ static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_si
 	sqlite3_bind_int64(st, 1, indicator_id);
 	size_t cap = 0, cnt = 0;
 	oe_sighting_row *v = NULL;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 8;
-			oe_sighting_row *nv = oe_arena_alloc(a, cap * sizeof(*nv));
-			if (!nv) {
-				release(SQ(s), st);
-				return OE_ENOMEM;
-			}
-			if (cnt)
-				memcpy(nv, v, cnt * sizeof(*nv));
-			v = nv;
-		}
+	int ret = 0;
+	while (!ret && sqlite3_step(st) == SQLITE_ROW) {
+		if ((ret = arena_room(a, (void **)&v, cnt, &cap, sizeof(*v))))
+			break;
 		oe_sighting_row *r = &v[cnt++];
 		r->id = sqlite3_column_int64(st, 0);
 		r->indicator_id = indicator_id;
@@ -1188,7 +1130,7 @@ static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_si
 	release(SQ(s), st);
 	*out = v;
 	*n = cnt;
-	return 0;
+	return ret;
 }
 
 static int audit_append(sq_store *q, oe_time ts, const char *actor, const char *action,
@@ -1292,7 +1234,6 @@ static const oe_store_ops sqlite_ops = {
     .indicator_upsert = sq_indicator_upsert,
     .indicator_get = sq_indicator_get,
     .indicator_list = sq_indicator_list,
-    .indicator_links = sq_indicator_links,
     .indicator_patch = sq_indicator_patch,
     .event_create = sq_event_create,
     .event_update = sq_event_update,

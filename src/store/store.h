@@ -60,10 +60,10 @@ typedef struct oe_assertion {
  * view (oe_svc_visible). */
 typedef struct {
 	oe_indicator_view v;
-	int64_t org_id; /* origin organisation */
-	int64_t n_orgs; /* organisations whose assertion the caller may see */
-	int64_t n_events;
-	int64_t n_sightings; /* sum of counts */
+	int64_t org_id;	     /* origin organisation */
+	int64_t n_orgs;	     /* organisations whose assertion the caller may see */
+	int64_t n_events;    /* visible events: filled by the service */
+	int64_t n_sightings; /* sum of visible counts: filled by the service */
 	size_t nothers;
 	oe_assertion *others;
 } oe_indicator_row;
@@ -171,8 +171,6 @@ typedef struct oe_store_ops {
 				oe_upsert_outcome *outcome);
 	int (*indicator_get)(oe_store *s, int64_t id, const oe_uuid *uuid, oe_arena *a,
 			     oe_indicator_row *out);
-	/* Fill r->n_events and r->n_sightings (rows come without them). */
-	int (*indicator_links)(oe_store *s, oe_indicator_row *r);
 	/* Rows matching f in uuid order (which says nothing of when or by whom
 	 * a value was added), at most f->limit. */
 	int (*indicator_list)(oe_store *s, const oe_indicator_filter *f, oe_arena *a,

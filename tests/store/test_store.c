@@ -344,10 +344,17 @@ static void events_sightings_keys_audit(void **state)
 	oe_arena a = OE_ARENA_INIT;
 	oe_indicator_row r;
 	assert_int_equal(s->ops->indicator_get(s, ind, NULL, &a, &r), 0);
-	assert_int_equal(r.n_events, 0); /* not counted until asked */
-	assert_int_equal(s->ops->indicator_links(s, &r), 0);
-	assert_int_equal(r.n_events, 1);
-	assert_int_equal(r.n_sightings, 40);
+	oe_event_row *evs;
+	size_t nev;
+	assert_int_equal(s->ops->events_of(s, ind, &a, &evs, &nev), 0);
+	assert_int_equal(nev, 1);
+	assert_int_equal(evs[0].id, ev);
+	oe_sighting_row *sts;
+	size_t nst;
+	assert_int_equal(s->ops->sightings_of(s, ind, &a, &sts, &nst), 0);
+	assert_int_equal(nst, 1);
+	assert_int_equal(sts[0].count, 40);
+	assert_int_equal(sts[0].tlp, OE_TLP_GREEN);
 	oe_event_row e;
 	assert_int_equal(s->ops->event_get(s, 0, "e-1", &a, &e), 0);
 	assert_int_equal(e.nindicators, 1);

@@ -1,2 +1,0 @@
-/* store.c - backend-independent parts of store.h. */
-#include "store.h"
