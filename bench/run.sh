@@ -88,3 +88,5 @@ print(f"oureyes  GET /api/v1/lookup       {oe:>10,.0f} req/s  ratio {oe / ng:.2f
       + (f"  NON-2XX: {oerr}" if oerr else ""))
 print(f"oureyes  server peak RSS with {int(sys.argv[4]):,} indicators: {int(sys.argv[3]) / 1024:.0f} MiB")
 PY
+bench/reports.sh "$build"
+bench/match.sh "$build"

@@ -14,10 +14,14 @@ int oe_cmd_serve(int argc, char **argv);
 int oe_cmd_import(int argc, char **argv);
 int oe_cmd_export(int argc, char **argv);
 int oe_cmd_lookup(int argc, char **argv);
+int oe_cmd_match(int argc, char **argv);
 int oe_cmd_user(int argc, char **argv);
 int oe_cmd_key(int argc, char **argv);
 int oe_cmd_org(int argc, char **argv);
 int oe_cmd_config(int argc, char **argv);
+int oe_cmd_peer(int argc, char **argv);
+int oe_cmd_group(int argc, char **argv);
+int oe_cmd_sync(int argc, char **argv);
 
 /* Print "oureyes CMD: message" on stderr. */
 void oe_cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

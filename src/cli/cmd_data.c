@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/misp.h"
@@ -134,23 +135,53 @@ out:
 }
 
 static const char export_help[] =
-    "usage: oureyes export --data DIR [--org NAME] --format stix|misp|csv|txt\n"
-    "                      [--type TYPE] [--tlp MAX] [--tag TAG] [--since TIME] [-o FILE]\n\n"
+    "usage: oureyes export --data DIR [--org NAME] --format FORMAT [--type TYPE]\n"
+    "                      [--tlp MAX] [--tag TAG] [--confidence MIN] [--since TIME]\n"
+    "                      [--max-age DURATION] [--rpz-origin NAME] [-o FILE]\n\n"
     "Write every live indicator the organisation may see (TLP), filtered by type,\n"
-    "highest TLP, tag and modification time, to stdout or FILE.\n";
+    "highest TLP, tag, lowest confidence and modification time (--since, or\n"
+    "--max-age 30d), to stdout or FILE (written whole, then renamed into place).\n"
+    "FORMAT: stix, misp, csv, txt, or a block list: hosts, rpz (DNS response\n"
+    "policy zone, origin rpz.oureyes.local. unless --rpz-origin), rbldnsd-ip4set,\n"
+    "rbldnsd-ip6trie, rbldnsd-dnset, suricata-dataset (needs --type). Values a\n"
+    "block list cannot express are skipped and counted on stderr.\n";
+
+/* Write the export to f piece by piece. */
+static int export_to(oe_export *e, oe_store *store, FILE *f)
+{
+	oe_buf b = OE_BUF_INIT;
+	bool done = false;
+	int ret = 0;
+	while (!ret && !done) {
+		oe_buf_clear(&b);
+		ret = oe_svc_export_next(e, store, &b, &done);
+		if (!ret && b.len && fwrite(b.data, 1, b.len, f) != b.len)
+			ret = OE_EIO;
+	}
+	oe_buf_free(&b);
+	return ret;
+}
 
 int oe_cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"data", required_argument, NULL, 'd'},   {"org", required_argument, NULL, 'O'},
-	    {"format", required_argument, NULL, 'f'}, {"type", required_argument, NULL, 't'},
-	    {"tlp", required_argument, NULL, 'l'},    {"tag", required_argument, NULL, 'g'},
-	    {"since", required_argument, NULL, 's'},  {"output", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+					     {"org", required_argument, NULL, 'O'},
+					     {"format", required_argument, NULL, 'f'},
+					     {"type", required_argument, NULL, 't'},
+					     {"tlp", required_argument, NULL, 'l'},
+					     {"tag", required_argument, NULL, 'g'},
+					     {"since", required_argument, NULL, 's'},
+					     {"output", required_argument, NULL, 'o'},
+					     {"confidence", required_argument, NULL, 'c'},
+					     {"max-age", required_argument, NULL, 'a'},
+					     {"rpz-origin", required_argument, NULL, 'r'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
 	const char *dir = NULL, *org = NULL, *format = "stix", *out = NULL;
-	oe_indicator_filter f = {0};
-	f.max_tlp = -1;
+	oe_export_opts eo = {.min_confidence = -1};
+	eo.filter.max_tlp = -1;
 	int c;
+	char *end;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
 		switch (c) {
@@ -158,34 +189,56 @@ int oe_cmd_export(int argc, char **argv)
 		case 'O': org = optarg; break;
 		case 'f': format = optarg; break;
 		case 'o': out = optarg; break;
-		case 'g': f.tag = optarg; break;
+		case 'g': eo.filter.tag = optarg; break;
+		case 'r': eo.rpz_origin = optarg; break;
 		case 't':
-			if ((f.type = oe_itype_parse(optarg)) == OE_T_NONE) {
+			if ((eo.filter.type = oe_itype_parse(optarg)) == OE_T_NONE) {
 				oe_cli_err("export", "--type: unknown type '%s'", optarg);
 				return 2;
 			}
 			break;
 		case 'l':
-			if ((f.max_tlp = oe_tlp_parse(optarg)) < 0) {
+			if ((eo.filter.max_tlp = oe_tlp_parse(optarg)) < 0) {
 				oe_cli_err("export", "--tlp: unknown TLP '%s'", optarg);
 				return 2;
 			}
 			break;
 		case 's':
-			if (oe_time_parse(optarg, &f.since)) {
+			if (oe_time_parse(optarg, &eo.filter.since)) {
 				oe_cli_err("export", "--since: expected an RFC 3339 time");
 				return 2;
 			}
 			break;
+		case 'a':
+			if (oe_duration_parse(optarg, &eo.max_age) || eo.max_age == 0) {
+				oe_cli_err("export",
+					   "--max-age: a positive number and a unit, s, m, h, d "
+					   "or w (30d)");
+				return 2;
+			}
+			break;
+		case 'c': {
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 0 || v > 100) {
+				oe_cli_err("export", "--confidence: 0 to 100");
+				return 2;
+			}
+			eo.min_confidence = (int)v;
+			break;
+		}
 		case 'h': fputs(export_help, stdout); return 0;
 		default: fputs(export_help, stderr); return 2;
 		}
 	}
 	int fmt = oe_export_format_parse(format);
 	if (fmt < 0 || optind != argc) {
+		if (fmt < 0)
+			oe_cli_err("export", "--format: one of %s", oe_export_format_names);
 		fputs(export_help, stderr);
 		return 2;
 	}
+	eo.fmt = (oe_export_format)fmt;
 	oe_node *node;
 	oe_store *store;
 	int rc = oe_cli_open("export", dir, &node, &store);
@@ -193,27 +246,60 @@ int oe_cmd_export(int argc, char **argv)
 		return rc;
 	oe_arena a = OE_ARENA_INIT;
 	oe_ctx ctx = {.node = node, .store = store, .actor = "cli", .arena = &a};
-	oe_buf b = OE_BUF_INIT;
+	oe_export *e = NULL;
+	FILE *o = NULL;
+	char *tmp = NULL;
 	if ((rc = oe_cli_viewer("export", store, org, &a, &ctx.viewer)))
 		goto done;
-	int ret = oe_svc_export(&ctx, (oe_export_format)fmt, &f, &b);
+	const char *why = NULL;
+	int ret = oe_svc_export_open(&ctx, &eo, &e, &why);
 	if (ret) {
-		oe_cli_err("export", "%s", oe_strerror(ret));
+		oe_cli_err("export", "%s", why ? why : oe_strerror(ret));
+		rc = ret == OE_EINVAL ? 2 : 1;
+		goto done;
+	}
+	/* A file is written beside its final name and renamed into place once
+	 * whole, so a resolver or IDS reloading it never reads half a list. */
+	if (out) {
+		tmp = oe_arena_printf(&a, "%s.tmp.XXXXXX", out);
+		int fd = tmp ? mkstemp(tmp) : -1;
+		if (fd >= 0) {
+			mode_t um = umask(0);
+			umask(um);
+			if (fchmod(fd, 0666 & ~um) != 0 || !(o = fdopen(fd, "wb"))) {
+				close(fd);
+				unlink(tmp);
+			}
+		}
+		if (!o) {
+			oe_cli_err("export", "cannot create %s: %s", out, strerror(errno));
+			rc = 1;
+			goto done;
+		}
+	}
+	ret = export_to(e, store, o ? o : stdout);
+	if (!ret && (o ? fclose(o) : fflush(stdout)))
+		ret = OE_EIO;
+	else if (ret && o)
+		fclose(o);
+	o = NULL;
+	if (!ret && out && rename(tmp, out) != 0)
+		ret = OE_EIO;
+	if (ret) {
+		oe_cli_err("export", "%s",
+			   ret == OE_EIO ? "cannot write the output" : oe_strerror(ret));
+		if (out)
+			unlink(tmp);
 		rc = 1;
 		goto done;
 	}
-	FILE *o = out ? fopen(out, "wb") : stdout;
-	if (!o) {
-		oe_cli_err("export", "cannot create %s: %s", out, strerror(errno));
-		rc = 1;
-		goto done;
-	}
-	if (fwrite(b.data ? b.data : "", 1, b.len, o) != b.len || (out ? fclose(o) : fflush(o))) {
-		oe_cli_err("export", "cannot write the output");
-		rc = 1;
-	}
+	size_t listed, skipped;
+	oe_svc_export_counts(e, &listed, &skipped);
+	if (skipped)
+		oe_cli_err("export", "%zu of %zu values skipped: not expressible as %s", skipped,
+			   listed + skipped, oe_export_format_name(eo.fmt));
 done:
-	oe_buf_free(&b);
+	oe_svc_export_free(e);
 	oe_arena_clear(&a);
 	oe_store_close(store);
 	oe_node_free(node);

@@ -10,6 +10,9 @@
 #include "core/json.h"
 #include "http/http.h"
 #include "service/log.h"
+#include "service/matcher.h"
+#include "service/sched.h"
+#include "sync/pull.h"
 
 static const char init_help[] =
     "usage: oureyes init --data DIR --org NAME --country CC\n\n"
@@ -126,15 +129,24 @@ int oe_cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	oe_log_set_level(node->cfg.log_level);
+	/* The matcher is built before the first request is taken. */
+	oe_svc_matcher *matcher = NULL;
+	if (oe_svc_match_start(node, &matcher, err, sizeof(err)) != 0)
+		oe_log(OE_LOG_ERROR, "no matcher: lookups read the store", "{s:s}", "error", err);
 	oe_server *srv = NULL;
 	if (oe_server_start(node, &srv, err, sizeof(err)) != 0) {
 		oe_log(OE_LOG_ERROR, "cannot start", "{s:s}", "error", err);
 		oe_cli_err("serve", "%s", err);
+		oe_svc_match_stop(matcher);
 		oe_node_free(node);
 		return 1;
 	}
 	oe_log(OE_LOG_INFO, "listening", "{s:s,s:s,s:i}", "url", srv->url, "node_id", node->node_id,
 	       "threads", node->cfg.threads);
+	oe_sched *sched = NULL;
+	oe_sched_set_pull(oe_sync_due);
+	if (oe_sched_start(node, &sched) != 0)
+		oe_log(OE_LOG_ERROR, "cannot start the scheduler", NULL);
 	int sig = 0;
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
@@ -148,6 +160,8 @@ int oe_cmd_serve(int argc, char **argv)
 	}
 	oe_log(OE_LOG_INFO, "stopping", "{s:s}", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	oe_server_stop(srv);
+	oe_sched_stop(sched);
+	oe_svc_match_stop(matcher);
 	oe_log(OE_LOG_INFO, "stopped", NULL);
 	oe_node_free(node);
 	return 0;

@@ -1,6 +1,7 @@
 /* common.c - helpers shared by the subcommands (see cli.h). */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "cli.h"
@@ -45,8 +46,16 @@ int oe_cli_viewer(const char *cmd, oe_store *s, const char *name, oe_arena *a, o
 		oe_cli_err(cmd, "no organisation named '%s' (oureyes org list)", name ? name : "?");
 		return 1;
 	}
+	memset(v, 0, sizeof(*v));
 	v->org_id = o.id;
 	v->role = OE_ROLE_ADMIN;
+	size_t ng = 0, np = 0;
+	if (s->ops->share->viewer_groups(s, o.id, false, v->groups, OE_VIEWER_GROUPS_MAX, &ng,
+					 v->peer_groups, OE_VIEWER_GROUPS_MAX, &np)) {
+		oe_cli_err(cmd, "cannot read the sharing groups of '%s'", o.name);
+		return 1;
+	}
+	v->ngroups = (uint8_t)ng;
 	return 0;
 }
 

@@ -167,6 +167,37 @@ int oe_time_parse(const char *s, oe_time *out)
 	return 0;
 }
 
+int oe_duration_parse(const char *s, oe_time *out)
+{
+	static const struct {
+		char unit;
+		oe_time us;
+	} units[] = {{'s', 1000000},
+		     {'m', (oe_time)60 * 1000000},
+		     {'h', (oe_time)3600 * 1000000},
+		     {'d', (oe_time)86400 * 1000000},
+		     {'w', (oe_time)7 * 86400 * 1000000}};
+	oe_time n = 0;
+	const char *p = s;
+	if (!s)
+		return OE_EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (*p - '0');
+		if (n > OE_DURATION_MAX / 1000000)
+			return OE_EINVAL;
+	}
+	if (p == s || !p[0] || p[1])
+		return OE_EINVAL;
+	for (size_t i = 0; i < OE_ARRAY_SIZE(units); i++)
+		if (units[i].unit == *p) {
+			if (n > OE_DURATION_MAX / units[i].us)
+				return OE_EINVAL;
+			*out = n * units[i].us;
+			return 0;
+		}
+	return OE_EINVAL;
+}
+
 const char *oe_strerror(int err)
 {
 	switch (err) {

@@ -38,6 +38,10 @@ void oe_time_format_us(oe_time t, char *buf);
 /* Parse an RFC 3339 timestamp ("2026-11-22T00:24:29Z", fractions up to 9
  * digits, "Z" or "+07:00" offsets). Returns 0 or OE_EINVAL. */
 int oe_time_parse(const char *s, oe_time *out);
+/* Parse a duration: a whole number and a unit, s, m, h, d or w ("30d",
+ * "12h"), at most OE_DURATION_MAX. Returns 0 or OE_EINVAL. */
+#define OE_DURATION_MAX ((oe_time)100 * 366 * 86400 * 1000000) /* a century */
+int oe_duration_parse(const char *s, oe_time *out);
 
 /* A short English name for an error code. */
 const char *oe_strerror(int err);

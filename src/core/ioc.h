@@ -34,6 +34,9 @@ typedef struct {
 	 * (uuid5 of type and value) so the store need not hash again. */
 	bool has_uuid;
 	oe_uuid uuid;
+	/* Set by the service, never by a parser: the sharing group the
+	 * assertion is scoped to and the peer it arrived from (0: none). */
+	int64_t group_id, via_peer;
 } oe_ioc;
 
 typedef struct {

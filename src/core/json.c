@@ -215,3 +215,12 @@ const char *oe_utf8_cut(const char *s, char *buf, size_t max)
 	buf[n] = '\0';
 	return buf;
 }
+
+json_t *oe_json_time(oe_time t)
+{
+	if (!t)
+		return json_null();
+	char b[OE_TIME_BUF];
+	oe_time_format(t, b);
+	return json_string(b);
+}

@@ -26,6 +26,8 @@ const char *oe_json_str(const json_t *obj, const char *key);
  * for echoing outside input back in messages. Never NULL unless out of
  * memory. */
 json_t *oe_json_string_lossy(const char *s);
+/* t as an RFC 3339 string with milliseconds, or null when t is 0 (unset). */
+json_t *oe_json_time(oe_time t);
 
 /* Are the n bytes at s well-formed UTF-8: shortest forms, no surrogates,
  * nothing above U+10FFFF? */

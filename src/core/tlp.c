@@ -77,7 +77,22 @@ int oe_role_parse(const char *s)
 	return -1;
 }
 
-bool oe_may_see(const oe_viewer *v, oe_tlp tlp, int64_t owner_org)
+static bool in(const int64_t *set, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (set[mid] == id)
+			return true;
+		if (set[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+bool oe_may_see_in(const oe_viewer *v, oe_tlp tlp, int64_t owner_org, int64_t group_id)
 {
 	if (tlp == OE_TLP_CLEAR)
 		return true;
@@ -89,9 +104,21 @@ bool oe_may_see(const oe_viewer *v, oe_tlp tlp, int64_t owner_org)
 		return false;
 	/* RED never leaves the node: not even to a peer key of the owner's
 	 * own organisation (a machine of another node). */
-	if (tlp == OE_TLP_RED && v->role == OE_ROLE_PEER)
+	if (tlp == OE_TLP_RED)
+		return v->role != OE_ROLE_PEER && v->org_id == owner_org;
+	if (v->org_id == owner_org)
+		return true;
+	if (group_id <= 0)
 		return false;
-	/* AMBER, AMBER+STRICT, RED: the owner's own people; a peer only when
-	 * it is the owner organisation's own. */
-	return v->org_id == owner_org;
+	size_t ng = v->ngroups < OE_VIEWER_GROUPS_MAX ? v->ngroups : OE_VIEWER_GROUPS_MAX;
+	if (in(v->groups, ng, group_id))
+		return true;
+	/* A peer named as a node receives AMBER, not AMBER+STRICT. */
+	size_t np = v->npeer_groups < OE_VIEWER_GROUPS_MAX ? v->npeer_groups : OE_VIEWER_GROUPS_MAX;
+	return tlp == OE_TLP_AMBER && v->role == OE_ROLE_PEER && in(v->peer_groups, np, group_id);
+}
+
+bool oe_may_see(const oe_viewer *v, oe_tlp tlp, int64_t owner_org)
+{
+	return oe_may_see_in(v, tlp, owner_org, 0);
 }

@@ -36,15 +36,33 @@ typedef enum {
 const char *oe_role_name(oe_role r);
 int oe_role_parse(const char *s); /* -1 when unknown */
 
+/* Sharing groups a viewer is in, of each kind, at most this many; past it
+ * the viewer sees less, never more. */
+#define OE_VIEWER_GROUPS_MAX 32
+
 typedef struct {
 	int64_t org_id; /* 0 for the public */
 	oe_role role;
+	/* The sharing groups that name the viewer's organisation, and, for a
+	 * peer key, those that name its peer (partner node). Ascending. */
+	uint8_t ngroups, npeer_groups;
+	int64_t groups[OE_VIEWER_GROUPS_MAX];
+	int64_t peer_groups[OE_VIEWER_GROUPS_MAX];
 } oe_viewer;
 
 /* May viewer v see an object marked tlp whose owner organisation is
- * owner_org? CLEAR: everyone. GREEN: every authenticated member and peer.
- * AMBER, AMBER+STRICT, RED: the owner organisation's own members (sharing
- * groups widen AMBER later). RED never reaches a peer key, even the owner's. */
+ * owner_org, scoped to sharing group group_id (0: none)?
+ *   CLEAR         everyone, the public included;
+ *   GREEN         every authenticated member and peer;
+ *   AMBER         the owner organisation, and the organisations and peers
+ *                 the group names;
+ *   AMBER+STRICT  the owner organisation and the organisations the group
+ *                 names: a peer only when its own organisation is named;
+ *   RED           the owner organisation's members, never a peer key, not
+ *                 even the owner's own.
+ * The one function that decides; docs/sharing.md has the table. */
+bool oe_may_see_in(const oe_viewer *v, oe_tlp tlp, int64_t owner_org, int64_t group_id);
+/* The same for an object in no group. */
 bool oe_may_see(const oe_viewer *v, oe_tlp tlp, int64_t owner_org);
 
 #endif

@@ -4,12 +4,67 @@
 
 #include "http.h"
 #include "oe_config.h"
+#include "service/share.h"
 
 int oe_h_healthz(oe_req *r)
 {
 	if (!r->ctx.store)
 		return oe_http_json(r, 503, json_pack("{s:s}", "status", "unavailable"));
 	return oe_http_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+/* A Prometheus label value: backslash, quote and newline escaped. */
+static void label(oe_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			oe_buf_addc(b, '\\');
+		if (*s == '\n')
+			oe_buf_adds(b, "\\n");
+		else
+			oe_buf_addc(b, *s);
+	}
+}
+
+/* Per partner node we pull from: the last successful pull, how far behind
+ * it is (since the last success, or since the peer was added when there
+ * was none), consecutive failures and objects taken. Only the node
+ * operator's admins see peers; others get none of these. */
+static int peer_metrics(oe_req *r, oe_buf *b)
+{
+	oe_peer_row *p;
+	size_t n;
+	int ret = oe_svc_peer_list(&r->ctx, &p, &n);
+	if (ret == OE_EPERM)
+		return 0;
+	if (ret)
+		return ret;
+	static const char *const help[] = {"oureyes_peer_last_success_seconds",
+					   "When the last pull from the peer succeeded.",
+					   "oureyes_peer_lag_seconds",
+					   "Seconds since the last successful pull from the peer.",
+					   "oureyes_peer_errors",
+					   "Pulls from the peer that failed in a row.",
+					   "oureyes_peer_objects_total",
+					   "Objects stored from the peer."};
+	oe_time now = oe_now();
+	for (size_t m = 0; m < 4; m++) {
+		oe_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", help[2 * m], help[2 * m + 1],
+			      help[2 * m], m == 3 ? "counter" : "gauge");
+		for (size_t i = 0; i < n; i++) {
+			if (!p[i].url || !p[i].has_key)
+				continue;
+			oe_time since = p[i].last_success ? p[i].last_success : p[i].created;
+			long long v = m == 0   ? (long long)(p[i].last_success / 1000000)
+				      : m == 1 ? (long long)((now - since) / 1000000)
+				      : m == 2 ? (long long)p[i].errors
+					       : (long long)p[i].objects;
+			oe_buf_printf(b, "%s{peer=\"", help[2 * m]);
+			label(b, p[i].name);
+			oe_buf_printf(b, "\"} %lld\n", v);
+		}
+	}
+	return 0;
 }
 
 int oe_h_metrics(oe_req *r)
@@ -72,6 +127,26 @@ int oe_h_metrics(oe_req *r)
 		      "# TYPE oureyes_orgs gauge\n"
 		      "oureyes_orgs %lld\n",
 		      (long long)ind, (long long)ev, (long long)st, (long long)orgs);
+	int64_t open[OE_RC__COUNT], overdue[OE_RC__COUNT];
+	if ((ret = r->ctx.store->ops->report->counts(r->ctx.store, oe_now(), open, overdue,
+						     OE_RC__COUNT))) {
+		oe_buf_free(&b);
+		return oe_http_fail(r, ret);
+	}
+	oe_buf_printf(&b, "# HELP oureyes_reports_open Reports not closed or rejected, by "
+			  "category.\n# TYPE oureyes_reports_open gauge\n");
+	for (int i = 0; i < OE_RC__COUNT; i++)
+		oe_buf_printf(&b, "oureyes_reports_open{category=\"%s\"} %lld\n",
+			      oe_report_category_name(i), (long long)open[i]);
+	oe_buf_printf(&b, "# HELP oureyes_reports_overdue Open reports past their deadline, by "
+			  "category.\n# TYPE oureyes_reports_overdue gauge\n");
+	for (int i = 0; i < OE_RC__COUNT; i++)
+		oe_buf_printf(&b, "oureyes_reports_overdue{category=\"%s\"} %lld\n",
+			      oe_report_category_name(i), (long long)overdue[i]);
+	if ((ret = peer_metrics(r, &b))) {
+		oe_buf_free(&b);
+		return oe_http_fail(r, ret);
+	}
 	size_t len = b.len;
 	char *data = oe_buf_steal(&b);
 	if (!data)

@@ -8,14 +8,15 @@
 #include "core/json.h"
 #include "core/tlp.h"
 #include "http.h"
+#include "service/share.h"
 
 /* Indicators in one POST /api/v1/indicators body; larger sets go through
  * /api/v1/import. */
 #define POST_INDICATORS_MAX 10000
 
-static const char *const ioc_fields[] = {"type",	"value", "tlp",	       "confidence",
-					 "description", "tags",	 "first_seen", "last_seen",
-					 "valid_until", "id",	 NULL};
+static const char *const ioc_fields[] = {
+    "type",	 "value",     "tlp",	     "confidence", "description",   "tags",
+    "first_seen", "last_seen", "valid_until", "id",	   "sharing_group", NULL};
 
 static int known_field(const char *k, const char *const *list)
 {
@@ -23,6 +24,33 @@ static int known_field(const char *k, const char *const *list)
 		if (strcmp(k, *list) == 0)
 			return 1;
 	return 0;
+}
+
+/* "sharing_group": the name of a group of the caller's organisation, which
+ * scopes an AMBER or AMBER+STRICT assertion (docs/sharing.md); null takes
+ * it out of its group. A group with no TLP given makes it AMBER. */
+static int sharing_group(oe_req *r, json_t *o, oe_ioc *c, char *why, size_t cap)
+{
+	json_t *g = json_object_get(o, "sharing_group");
+	if (!g || json_is_null(g))
+		return 0;
+	if (!json_is_string(g)) {
+		snprintf(why, cap, "sharing_group: the name of a sharing group");
+		return OE_EINVAL;
+	}
+	if (c->tlp < 0)
+		c->tlp = OE_TLP_AMBER;
+	if (c->tlp != OE_TLP_AMBER && c->tlp != OE_TLP_AMBER_STRICT) {
+		snprintf(why, cap, "sharing_group: only amber and amber+strict are shared by group");
+		return OE_EINVAL;
+	}
+	int ret = oe_svc_group_find(&r->ctx, json_string_value(g), &c->group_id);
+	if (ret == OE_ENOTFOUND) {
+		snprintf(why, cap, "sharing_group: your organisation has no group '%.64s'",
+			 json_string_value(g));
+		return OE_EINVAL;
+	}
+	return ret;
 }
 
 static int get_time(json_t *o, const char *key, oe_time *out, char *why, size_t cap)
@@ -182,7 +210,17 @@ static int ioc_from_json(oe_req *r, json_t *o, bool patch, oe_ioc *c, char *why,
 		snprintf(why, cap, "last_seen is before first_seen");
 		return OE_EINVAL;
 	}
-	return 0;
+	return sharing_group(r, o, c, why, cap);
+}
+
+/* The name of the sharing group an assertion is scoped to, or null. */
+static json_t *group_name(oe_req *r, int64_t group_id)
+{
+	oe_group_row g;
+	if (!group_id ||
+	    r->ctx.store->ops->share->group_get(r->ctx.store, group_id, NULL, 0, &r->arena, &g))
+		return json_null();
+	return json_pack("{s:s,s:s}", "name", g.name, "owner", g.owner_name);
 }
 
 /* The caller's own assertion, which the view may not be showing. */
@@ -403,6 +441,7 @@ int oe_h_indicator_get(oe_req *r)
 	if (ret)
 		return oe_http_fail(r, ret);
 	json_t *j = oe_render_indicator(&d.row);
+	json_object_set_new(j, "sharing_group", group_name(r, d.row.view_group));
 	json_object_set_new(j, "own", d.has_own ? render_own(&d.own) : json_null());
 	json_t *evs = json_array(), *sts = json_array();
 	for (size_t i = 0; i < d.nevents; i++)
@@ -429,8 +468,8 @@ int oe_h_indicator_get(oe_req *r)
 	return oe_http_json(r, 200, j);
 }
 
-static const char *const patch_fields[] = {"tlp",  "confidence", "description", "valid_until",
-					   "tags", "revoked",	 NULL};
+static const char *const patch_fields[] = {"tlp",  "confidence", "description",	  "valid_until",
+					   "tags", "revoked",	 "sharing_group", NULL};
 
 /* A PATCH body: a field absent keeps its value, null clears description and
  * valid_until, [] clears the tags. */
@@ -476,6 +515,10 @@ static int patch_from_json(oe_req *r, json_t *o, oe_indicator_patch *p, char *wh
 		p->set_tags = true;
 		p->tags = c.tags;
 		p->ntags = c.ntags;
+	}
+	if (json_object_get(o, "sharing_group")) {
+		p->set_group = true;
+		p->group_id = c.group_id;
 	}
 	json_t *rv = json_object_get(o, "revoked");
 	if (rv) {
@@ -743,29 +786,44 @@ int oe_h_lookup_post(oe_req *r)
 				     "expected {\"values\":[...]} with 1 to %d strings",
 				     OE_LOOKUP_BATCH_MAX);
 	}
-	json_t *results = json_array();
-	size_t hits = 0;
-	for (size_t i = 0; i < json_array_size(values); i++) {
-		json_t *v = json_array_get(values, i);
-		if (!json_is_string(v)) {
-			json_decref(results);
+	/* Every value is a string, or the whole batch is refused. */
+	for (size_t i = 0; i < json_array_size(values); i++)
+		if (!json_is_string(json_array_get(values, i))) {
 			json_decref(body);
 			return oe_http_error(r, 400, "invalid", "values[%zu]: expected a string",
 					     i);
 		}
+	/* The answer is written straight into one buffer: a jansson tree per
+	 * result cost more than the lookups. */
+	oe_buf out = OE_BUF_INIT;
+	oe_buf_adds(&out, "{\"results\":[");
+	size_t hits = 0;
+	for (size_t i = 0; i < json_array_size(values); i++) {
+		json_t *v = json_array_get(values, i);
 		oe_lookup_result l;
 		int ret = oe_svc_lookup(&r->ctx, json_string_value(v), json_string_length(v), &l);
 		if (ret) {
-			json_decref(results);
+			oe_buf_free(&out);
 			json_decref(body);
 			return oe_http_fail(r, ret);
 		}
 		hits += l.match;
-		json_array_append_new(results, oe_render_lookup(&l));
+		if (i)
+			oe_buf_addc(&out, ',');
+		oe_render_lookup_buf(&out, &l);
 	}
+	oe_buf_adds(&out, "]}\n");
 	atomic_fetch_add_explicit(&r->srv->m.lookups, json_array_size(values),
 				  memory_order_relaxed);
 	atomic_fetch_add_explicit(&r->srv->m.lookup_hits, hits, memory_order_relaxed);
 	json_decref(body);
-	return oe_http_json(r, 200, json_pack("{s:o}", "results", results));
+	if (oe_buf_error(&out)) {
+		oe_buf_free(&out);
+		return oe_http_fail(r, OE_ENOMEM);
+	}
+	size_t len = out.len;
+	char *data = oe_buf_steal(&out);
+	if (!data)
+		return oe_http_fail(r, OE_ENOMEM);
+	return oe_http_bytes(r, 200, "application/json", data, len);
 }

@@ -17,9 +17,14 @@
 #include <stdatomic.h>
 
 #include "service/render.h"
+#include "ratelimit.h"
+#include "service/report.h"
 #include "service/service.h"
 
 typedef struct oe_server oe_server;
+
+/* Longest {id} path segment: ids are "indicator--<uuid>" (47 bytes). */
+#define OE_PATH_ID_MAX 128
 
 typedef struct oe_req {
 	oe_server *srv;
@@ -28,6 +33,7 @@ typedef struct oe_req {
 	const char *url;
 	const struct oe_route *route;
 	const char *path_id; /* the {id} segment of the path, if the route has one */
+	char path_id_buf[OE_PATH_ID_MAX + 1];
 	oe_arena arena;
 	oe_buf body;
 	bool body_too_big;
@@ -37,6 +43,7 @@ typedef struct oe_req {
 	int status; /* the status answered, for metrics */
 	oe_time arrived;
 	bool auth_late; /* authenticated in the final callback (bodiless reads) */
+	int retry_after; /* seconds, for the Retry-After of a 429 */
 } oe_req;
 
 typedef int (*oe_handler)(oe_req *r);
@@ -49,6 +56,8 @@ typedef struct oe_route {
 	bool big_body; /* takes bodies up to server.max_import instead of max_body */
 	bool snapshot; /* read-only: the handler runs in one read transaction */
 	bool write;    /* changes data: role analyst or admin only */
+	bool pub;      /* public channel: rate-limited, security headers */
+	bool report_body; /* takes bodies up to public.max_report_body (evidence) */
 } oe_route;
 
 /* Answer with a JSON value (reference stolen). Returns MHD_YES/MHD_NO. */
@@ -79,8 +88,78 @@ int oe_h_event_get(oe_req *r);
 int oe_h_sightings_post(oe_req *r);
 int oe_h_lookup_get(oe_req *r);
 int oe_h_lookup_post(oe_req *r);
+int oe_h_match(oe_req *r);
 int oe_h_import(oe_req *r);
 int oe_h_export(oe_req *r);
+int oe_h_reports_list(oe_req *r);
+int oe_h_report_get(oe_req *r);
+int oe_h_report_patch(oe_req *r);
+int oe_h_report_message(oe_req *r);
+int oe_h_report_merge(oe_req *r);
+int oe_h_report_reveal(oe_req *r);
+int oe_h_evidence_get(oe_req *r);
+int oe_h_peers_list(oe_req *r);
+int oe_h_groups_list(oe_req *r);
+int oe_h_groups_post(oe_req *r);
+/* TAXII 2.1 under /taxii2/ (h_taxii.c). */
+int oe_h_taxii(oe_req *r);
+/* Answer a TAXII error message ({"title","description","error_code",
+ * "http_status"}, media type application/taxii+json;version=2.1):
+ * oe_http_error does for every path under /taxii2. */
+int oe_http_taxii_error(oe_req *r, int status, const char *code, const char *msg);
+
+/* Answer an HTML page (malloc'd, ownership taken) with the public
+ * channel's headers. */
+int oe_http_html(oe_req *r, int status, char *html, size_t len);
+/* A header of the request, or NULL. */
+const char *oe_http_header(oe_req *r, const char *name);
+/* The client's address as a rate-limit key (IPv6 by its /64): its length,
+ * 0 when unknown. Never stored or logged. */
+size_t oe_http_client_key(oe_req *r, uint8_t key[16]);
+/* Take a token from the bucket (kind, key) of the server's rate limiter
+ * (ratelimit.h); returns 0 or the seconds to wait, which also become the
+ * request's Retry-After. */
+int oe_http_limit(oe_req *r, int kind, const void *key, size_t klen, int limit, int window_s,
+		  bool take);
+/* Answer an error of the public channel in the caller's language: JSON
+ * {"error":{"code","message"}} on /public/v1/, a short page elsewhere.
+ * code is an i18n "err.<code>" key. */
+int oe_http_public_error(oe_req *r, int status, const char *code);
+/* A full error page of the public pages, translated (h_pages.c). */
+int oe_page_error(oe_req *r, int status, const char *code);
+/* Count an answer queued without oe_http_bytes (for /metrics). */
+void oe_http_count(oe_req *r, int status);
+/* The language of a public request: ?lang=, else Accept-Language. */
+const char *oe_http_lang(oe_req *r);
+
+/* The public channel: pages (h_pages.c), static files (h_static.c) and
+ * the public API (h_public.c). */
+int oe_h_page_home(oe_req *r);
+int oe_h_page_report(oe_req *r);
+int oe_h_page_check(oe_req *r);
+int oe_h_page_followup(oe_req *r);
+int oe_h_static(oe_req *r);
+int oe_h_public_report(oe_req *r);
+int oe_h_public_check(oe_req *r);
+int oe_h_public_followup(oe_req *r);
+int oe_h_public_followup_reply(oe_req *r);
+int oe_h_public_followup_claim(oe_req *r);
+
+/* Read a report from the request body, JSON, urlencoded or multipart
+ * (field names in docs/api.md); the strings live in the request arena.
+ * On bad input returns OE_EINVAL with *e set. */
+int oe_public_report_in(oe_req *r, oe_report_in *in, oe_report_err *e);
+/* Rate limits of the public channel (public.* in the configuration):
+ * each returns 0 to go on, else the seconds to wait (and the request's
+ * Retry-After is set; answer 429 with oe_http_public_error). A report
+ * takes a token at once; a receipt is only counted when it was wrong
+ * (oe_public_receipt_failed), per address and per its first four digits. */
+int oe_public_report_allowed(oe_req *r);
+int oe_public_receipt_allowed(oe_req *r, const char *receipt);
+void oe_public_receipt_failed(oe_req *r, const char *receipt);
+/* The JSON answers of the public API, for pages that answer JSON too. */
+json_t *oe_public_followup_json(const oe_followup *f);
+json_t *oe_public_check_json(const oe_check_result *c, const char *lang);
 
 /* Counters for /metrics. */
 typedef struct {
@@ -93,6 +172,7 @@ typedef struct {
 
 struct oe_server {
 	oe_node *node;
+	struct oe_ratelimit *rl;
 	struct MHD_Daemon *mhd;
 	oe_metrics m;
 	atomic_int inflight; /* requests between arrival and completion */

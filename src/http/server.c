@@ -15,7 +15,9 @@
 
 #include "core/json.h"
 #include "http.h"
+#include "i18n.h"
 #include "service/log.h"
+#include "service/matcher.h"
 
 static const oe_route routes[] = {
     {"GET", "/healthz", oe_h_healthz},
@@ -30,16 +32,47 @@ static const oe_route routes[] = {
     {"POST", "/api/v1/sightings", oe_h_sightings_post, .auth = true, .write = true},
     {"GET", "/api/v1/lookup", oe_h_lookup_get, .auth = true, .snapshot = true},
     {"POST", "/api/v1/lookup", oe_h_lookup_post, .auth = true, .snapshot = true},
+    {"POST", "/api/v1/match", oe_h_match, .auth = true, .big_body = true, .snapshot = true},
     {"POST", "/api/v1/import", oe_h_import, .auth = true, .big_body = true, .write = true},
     {"GET", "/api/v1/export", oe_h_export, .auth = true},
+    {"GET", "/api/v1/reports", oe_h_reports_list, .auth = true, .snapshot = true},
+    {"GET", "/api/v1/reports/{id}", oe_h_report_get, .auth = true},
+    {"PATCH", "/api/v1/reports/{id}", oe_h_report_patch, .auth = true, .write = true},
+    {"POST", "/api/v1/reports/{id}/messages", oe_h_report_message, .auth = true, .write = true},
+    {"POST", "/api/v1/reports/{id}/merge", oe_h_report_merge, .auth = true, .write = true},
+    {"POST", "/api/v1/reports/{id}/reveal", oe_h_report_reveal, .auth = true, .write = true},
+    {"GET", "/api/v1/evidence/{id}", oe_h_evidence_get, .auth = true},
+    {"GET", "/api/v1/peers", oe_h_peers_list, .auth = true, .snapshot = true},
+    {"GET", "/api/v1/sharing-groups", oe_h_groups_list, .auth = true, .snapshot = true},
+    {"POST", "/api/v1/sharing-groups", oe_h_groups_post, .auth = true, .write = true},
+    /* TAXII 2.1: h_taxii.c reads the rest of the path and answers in
+     * TAXII's own media type and error messages. */
+    {"GET", "/taxii2/*", oe_h_taxii, .auth = true, .snapshot = true},
+    {"POST", "/taxii2/*", oe_h_taxii, .auth = true, .big_body = true},
+    {"DELETE", "/taxii2/*", oe_h_taxii, .auth = true},
+
+    /* The public channel: no key, rate-limited per address, strict
+     * security headers on every answer (see public_headers). */
+    {"GET", "/", oe_h_page_home, .pub = true},
+    {"GET", "/report", oe_h_page_report, .pub = true},
+    {"POST", "/report", oe_h_page_report, .pub = true, .report_body = true},
+    {"GET", "/check", oe_h_page_check, .pub = true},
+    {"POST", "/check", oe_h_page_check, .pub = true},
+    {"GET", "/follow-up", oe_h_page_followup, .pub = true},
+    {"POST", "/follow-up", oe_h_page_followup, .pub = true, .report_body = true},
+    {"GET", "/static/{id}", oe_h_static, .pub = true},
+    {"POST", "/public/v1/reports", oe_h_public_report, .pub = true, .report_body = true},
+    {"GET", "/public/v1/check", oe_h_public_check, .pub = true, .snapshot = true},
+    {"POST", "/public/v1/follow-up", oe_h_public_followup, .pub = true},
+    {"POST", "/public/v1/follow-up/messages", oe_h_public_followup_reply, .pub = true,
+     .report_body = true},
+    {"POST", "/public/v1/follow-up/claim", oe_h_public_followup_claim, .pub = true},
 };
 
 /* libmicrohttpd's per-connection pool (headers, buffers); it is cleared for
  * every request, so smaller is faster. 16 KiB holds 8 KiB of headers. */
 #define CONN_MEMORY (16 * 1024)
 
-/* Longest {id} path segment: ids are "indicator--<uuid>" (47 bytes). */
-#define PATH_ID_MAX 128
 
 /* ---- per-thread store connections ------------------------------------ */
 
@@ -72,7 +105,24 @@ static oe_store *thread_store(oe_node *n)
 
 /* ---- answers --------------------------------------------------------- */
 
-static void count_status(oe_req *r, int status)
+/* The public channel's pages and API: nothing but our own origin may run,
+ * load, frame or be sent anything; no Referer leaves the page (a
+ * follow-up page must not leak to a link it shows). */
+static void public_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'none'; script-src 'self'; style-src 'self'; "
+				"img-src 'self'; connect-src 'self'; form-action 'self'; "
+				"frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy",
+				"camera=(), microphone=(), geolocation=(), interest-cohort=()");
+}
+
+void oe_http_count(oe_req *r, int status)
 {
 	r->status = status;
 	int cls = status / 100;
@@ -91,11 +141,18 @@ int oe_http_bytes(oe_req *r, int status, const char *ctype, char *data, size_t l
 	MHD_add_response_header(resp, "Content-Type", ctype);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (r->route && r->route->pub)
+		public_headers(resp);
+	if (status == 429 && r->retry_after > 0) {
+		char ra[16];
+		snprintf(ra, sizeof(ra), "%d", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", ra);
+	}
 	if (status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"oureyes\"");
 	if (status == 405 && r->allow[0])
 		MHD_add_response_header(resp, "Allow", r->allow);
-	count_status(r, status);
+	oe_http_count(r, status);
 	int ret = MHD_queue_response(r->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -126,6 +183,8 @@ int oe_http_error(oe_req *r, int status, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (strncmp(r->url, "/taxii2", 7) == 0) /* TAXII's own error message */
+		return oe_http_taxii_error(r, status, code, msg);
 	json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
 	/* The message was not valid UTF-8: it echoed outside bytes, or the
 	 * truncation above cut a multi-byte character. Keep what is readable. */
@@ -154,6 +213,50 @@ int oe_http_fail(oe_req *r, int err)
 	}
 }
 
+int oe_http_html(oe_req *r, int status, char *html, size_t len)
+{
+	return oe_http_bytes(r, status, "text/html; charset=utf-8", html, len);
+}
+
+const char *oe_http_header(oe_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* The client's address as a rate-limit key: IPv4 whole, IPv6 by its /64
+ * (one household or phone gets a whole /64). Never stored or logged. */
+size_t oe_http_client_key(oe_req *r, uint8_t key[16])
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr)
+		return 0;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET) {
+		memcpy(key, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return 4;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const uint8_t *a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(&((const struct sockaddr_in6 *)sa)->sin6_addr)) {
+			memcpy(key, a + 12, 4);
+			return 4;
+		}
+		memcpy(key, a, 8);
+		return 8;
+	}
+	return 0;
+}
+
+int oe_http_limit(oe_req *r, int kind, const void *key, size_t klen, int limit, int window_s,
+		  bool take)
+{
+	int wait = oe_ratelimit_take(r->srv->rl, kind, key, klen, limit, window_s, oe_now(), take);
+	if (wait > 0)
+		r->retry_after = wait;
+	return wait;
+}
+
 const char *oe_http_arg(oe_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -179,24 +282,34 @@ json_t *oe_http_body_json(oe_req *r)
 
 /* The route for method and url, or NULL. The methods the path accepts are
  * listed in allow ("GET, POST"), empty when no route has the path. */
-static const oe_route *route_find(const char *method, const char *url, const char **id, char *allow,
-				  size_t allowcap)
+static const oe_route *route_find(const char *method, const char *url, char idbuf[],
+				  const char **id, char *allow, size_t allowcap)
 {
 	const oe_route *found = NULL;
-	size_t al = 0;
+	size_t al = 0, ul = strlen(url);
 	*id = NULL;
 	allow[0] = '\0';
 	for (size_t i = 0; i < OE_ARRAY_SIZE(routes); i++) {
 		const char *p = routes[i].path;
-		size_t pl = strlen(p);
-		const char *idp = NULL;
-		if (pl > 5 && strcmp(p + pl - 5, "/{id}") == 0) {
-			size_t base = pl - 4; /* keep the slash */
-			if (strncmp(url, p, base) != 0)
+		const char *brace = strstr(p, "{id}");
+		size_t idl = 0, pl = strlen(p);
+		if (pl && p[pl - 1] == '*') {
+			/* a prefix: the handler reads the rest of the path */
+			if (strncmp(url, p, pl - 1) != 0)
 				continue;
-			idp = url + base;
-			if (!*idp || strchr(idp, '/') || strlen(idp) > PATH_ID_MAX)
+		} else if (brace) {
+			/* prefix{id}suffix, the id one non-empty path segment */
+			size_t pre = (size_t)(brace - p), suf = strlen(brace + 4);
+			if (ul <= pre + suf || strncmp(url, p, pre) != 0 ||
+			    strcmp(url + ul - suf, brace + 4) != 0)
 				continue;
+			idl = ul - pre - suf;
+			if (idl > OE_PATH_ID_MAX || memchr(url + pre, '/', idl))
+				continue;
+			if (!found && strcmp(method, routes[i].method) == 0) {
+				memcpy(idbuf, url + pre, idl);
+				idbuf[idl] = '\0';
+			}
 		} else if (strcmp(url, p) != 0) {
 			continue;
 		}
@@ -205,33 +318,59 @@ static const oe_route *route_find(const char *method, const char *url, const cha
 		if (w > 0 && (size_t)w < allowcap - al)
 			al += (size_t)w;
 		if (!found && strcmp(method, routes[i].method) == 0) {
-			*id = idp;
+			*id = brace ? idbuf : NULL;
 			found = &routes[i];
 		}
 	}
 	return found;
 }
 
+/* The password of HTTP Basic credentials (base64 of "user:password"),
+ * decoded into buf, or NULL. */
+static const char *basic_password(const char *b64, char *buf, size_t cap)
+{
+	size_t len;
+	while (*b64 == ' ')
+		b64++;
+	if (sodium_base642bin((unsigned char *)buf, cap - 1, b64, strlen(b64), NULL, &len, NULL,
+			      sodium_base64_VARIANT_ORIGINAL) != 0)
+		return NULL;
+	buf[len] = '\0';
+	const char *colon = memchr(buf, ':', len);
+	return colon ? colon + 1 : NULL;
+}
+
+/* Authorization: Bearer <key>, or HTTP Basic with the key as the password
+ * (TAXII clients speak Basic; the user name is not used). */
 static int authenticate(oe_req *r)
 {
 	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
-	if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
+	char basic[OE_APIKEY_LEN + 256];
+	const char *key = NULL;
+	if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+		key = h + 7;
+		while (*key == ' ')
+			key++;
+	} else if (h && strncasecmp(h, "Basic ", 6) == 0) {
+		key = basic_password(h + 6, basic, sizeof(basic));
+	}
+	if (!key) {
 		atomic_fetch_add_explicit(&r->srv->m.auth_failures, 1, memory_order_relaxed);
 		return oe_http_error(r, 401, "unauthorized",
 				     "send 'Authorization: Bearer <API key>'");
 	}
-	const char *key = h + 7;
-	while (*key == ' ')
-		key++;
 	int ret = oe_node_authenticate(r->srv->node, r->ctx.store, key, &r->ctx.viewer);
 	if (ret == OE_EAUTH) {
 		atomic_fetch_add_explicit(&r->srv->m.auth_failures, 1, memory_order_relaxed);
-		return oe_http_error(r, 401, "unauthorized", "the API key is not valid");
+		ret = oe_http_error(r, 401, "unauthorized", "the API key is not valid");
+	} else if (ret) {
+		ret = oe_http_fail(r, ret);
+	} else {
+		snprintf(r->actor, sizeof(r->actor), "key:%.16s", key + 3);
+		ret = MHD_YES;
 	}
-	if (ret)
-		return oe_http_fail(r, ret);
-	snprintf(r->actor, sizeof(r->actor), "key:%.16s", key + 3);
-	return MHD_YES;
+	sodium_memzero(basic, sizeof(basic));
+	return ret;
 }
 
 /* ---- the MHD callbacks ----------------------------------------------- */
@@ -286,7 +425,8 @@ static oe_req *req_new(oe_server *srv, struct MHD_Connection *conn, const char *
 static int req_admit(oe_req *r)
 {
 	const oe_config *cfg = &r->srv->node->cfg;
-	r->route = route_find(r->method, r->url, &r->path_id, r->allow, sizeof(r->allow));
+	r->route = route_find(r->method, r->url, r->path_id_buf, &r->path_id, r->allow,
+			      sizeof(r->allow));
 	if (!r->route) {
 		if (r->allow[0])
 			return oe_http_error(r, 405, "method_not_allowed",
@@ -294,7 +434,15 @@ static int req_admit(oe_req *r)
 					     r->url, r->allow);
 		return oe_http_error(r, 404, "not_found", "no such resource: %s", r->url);
 	}
-	r->body.max = (size_t)(r->route->big_body ? cfg->max_import : cfg->max_body);
+	r->body.max = (size_t)(r->route->big_body      ? cfg->max_import
+			       : r->route->report_body ? cfg->max_report_body
+						       : cfg->max_body);
+	if (r->route->pub && cfg->rate > 0) {
+		uint8_t key[16];
+		size_t kl = oe_http_client_key(r, key);
+		if (kl && oe_http_limit(r, OE_RL_REQUEST, key, kl, cfg->rate, 60, true))
+			return oe_http_public_error(r, 429, "rate_limited");
+	}
 	r->ctx.store = req_store(r);
 	if (!r->ctx.store && r->route->fn != oe_h_healthz)
 		return oe_http_error(r, 503, "unavailable", "the database is not available");
@@ -365,12 +513,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	/* The whole request is here (and the caller admitted). */
 	if (r->body_too_big)
-		return oe_http_error(r, 413, "too_large",
-				     "the request body is over the limit of %zu bytes",
-				     r->body.max);
+		return r->route->pub ? oe_http_public_error(r, 413, "too_large")
+				     : oe_http_error(r, 413, "too_large",
+						     "the request body is over the limit of %zu bytes",
+						     r->body.max);
 	r->ctx.store = req_store(r);
 	if (!r->ctx.store && r->route->fn != oe_h_healthz)
-		return oe_http_error(r, 503, "unavailable", "the database is not available");
+		return r->route->pub
+			   ? oe_http_public_error(r, 503, "unavailable")
+			   : oe_http_error(r, 503, "unavailable", "the database is not available");
 	bool snap =
 	    r->route->snapshot && r->ctx.store && r->ctx.store->ops->begin_read(r->ctx.store) == 0;
 	int rc = MHD_YES;
@@ -383,6 +534,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		       r->method, "route", r->route->path);
 		r->ctx.store->ops->rollback(r->ctx.store);
 	}
+	/* An acknowledged write is what the next lookup sees (the answer
+	 * leaves after this returns). */
+	if (!r->route->snapshot && strcmp(r->method, "GET") != 0)
+		oe_svc_match_sync(r->srv->node);
 	return rc;
 }
 
@@ -509,12 +664,18 @@ int oe_server_start(oe_node *node, oe_server **out, char *err, size_t errcap)
 		return OE_ENOMEM;
 	s->node = node;
 	s->started = oe_now();
+	s->rl = oe_ratelimit_new();
+	if (!s->rl) {
+		free(s);
+		return OE_ENOMEM;
+	}
 	char *cert = NULL, *key = NULL;
 	if (tls) {
 		cert = slurp(cfg->tls_cert, err, errcap);
 		key = cert ? slurp(cfg->tls_key, err, errcap) : NULL;
 		if (!key) {
 			free(cert);
+			oe_ratelimit_free(s->rl);
 			free(s);
 			return OE_EINVAL;
 		}
@@ -542,6 +703,7 @@ int oe_server_start(oe_node *node, oe_server **out, char *err, size_t errcap)
 		snprintf(err, errcap,
 			 "cannot listen on %s (in use, or not an address of this host?)",
 			 cfg->listen);
+		oe_ratelimit_free(s->rl);
 		free(s);
 		return OE_EIO;
 	}
@@ -575,5 +737,6 @@ void oe_server_stop(oe_server *s)
 	MHD_stop_daemon(s->mhd);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	oe_ratelimit_free(s->rl);
 	free(s);
 }

@@ -8,13 +8,12 @@
 
 /* The node's first organisation runs the node: its admins manage every
  * organisation; another organisation's admins manage their own. */
-#define NODE_OPERATOR_ORG 1
 
 static int may_manage(const oe_ctx *c, int64_t org_id)
 {
 	if (c->viewer.role != OE_ROLE_ADMIN)
 		return OE_EPERM;
-	if (c->viewer.org_id != NODE_OPERATOR_ORG && c->viewer.org_id != org_id)
+	if (c->viewer.org_id != OE_NODE_OPERATOR_ORG && c->viewer.org_id != org_id)
 		return OE_EPERM;
 	return 0;
 }

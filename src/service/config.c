@@ -10,7 +10,7 @@
 
 #include "core/tlp.h"
 
-typedef enum { K_STR, K_INT, K_I64, K_BOOL, K_TLP, K_LEVEL } ktype;
+typedef enum { K_STR, K_INT, K_I64, K_BOOL, K_TLP, K_LEVEL, K_DUR } ktype;
 
 typedef struct {
 	const char *section, *name;
@@ -49,8 +49,69 @@ static const kdef keys[] = {
      "Confidence (0-100) of indicators submitted without one."},
     {"indicators", "warninglists", K_STR, S(warninglists), 0, 0, "",
      "Directory of MISP warninglists (each */list.json) that flag benign values."},
+    {"public", "max_report_body", K_I64, I(max_report_body), 65536, 1073741824, "56623104",
+     "Largest body in bytes of a report or follow-up with its evidence files (5 files of "
+     "10 MB each, encoded, and the text)."},
+    {"public", "rate", K_INT, I(rate), 0, 1000000, "120",
+     "Requests per minute one address may make to the public pages and API (0: no limit). "
+     "Counted in memory only; no address is ever written anywhere."},
+    {"public", "report_rate", K_INT, I(report_rate), 0, 1000000, "30",
+     "Reports per hour one address may submit (0: no limit)."},
+    {"public", "followup_failures", K_INT, I(followup_failures), 0, 1000000, "10",
+     "Wrong receipts per hour one address may try before it is refused (0: no limit)."},
+    {"public", "prefix_failures", K_INT, I(prefix_failures), 0, 1000000, "20",
+     "Wrong receipts per hour that may start with the same four digits, from any address "
+     "(0: no limit): a slow guess spread over many addresses meets this wall."},
+    {"reports", "indicator_tlp", K_TLP, I(report_tlp), 0, 4, "amber",
+     "TLP of reports and of the indicators taken from them."},
+    {"reports", "indicator_confidence", K_INT, I(report_confidence), 0, 100, "30",
+     "Confidence (0-100) of an indicator first known from a citizen's report."},
+    {"reports", "retention", K_DUR, I(retention), 0, 100LL * 365 * 86400, "365d",
+     "How long a closed or rejected report keeps its text, evidence and sealed data (0: "
+     "forever). Its indicators and counts stay. Durations take s, m, h or d."},
+    {"reports", "sweep_interval", K_DUR, I(sweep_interval), 1, 86400, "60s",
+     "How often the server looks for overdue reports to log and reports to erase."},
+    {"reports", "intake_secret_key", K_STR, S(intake_secret_key), 0, 0, "",
+     "File of the intake secret key that opens sealed contact and payout details (empty: "
+     "intake.key in the data directory). Keep it offline to make reveals impossible on the "
+     "server itself."},
+    {"deadlines", "phishing", K_DUR, I(deadline[0]), 1, 365LL * 86400, "72h",
+     "Time to handle a phishing report."},
+    {"deadlines", "online_scam", K_DUR, I(deadline[1]), 1, 365LL * 86400, "24h",
+     "Time to handle an online scam report."},
+    {"deadlines", "telecom_fraud", K_DUR, I(deadline[2]), 1, 365LL * 86400, "24h",
+     "Time to handle a telecom fraud report."},
+    {"deadlines", "investment_fraud", K_DUR, I(deadline[3]), 1, 365LL * 86400, "72h",
+     "Time to handle an investment fraud report."},
+    {"deadlines", "illegal_gambling", K_DUR, I(deadline[4]), 1, 365LL * 86400, "72h",
+     "Time to handle an illegal online gambling report."},
+    {"deadlines", "malware", K_DUR, I(deadline[5]), 1, 365LL * 86400, "72h",
+     "Time to handle a malware report."},
+    {"deadlines", "account_takeover", K_DUR, I(deadline[6]), 1, 365LL * 86400, "72h",
+     "Time to handle an account takeover report."},
+    {"deadlines", "infrastructure_attack", K_DUR, I(deadline[7]), 1, 365LL * 86400, "4h",
+     "Time to handle a report of an attack on infrastructure."},
+    {"deadlines", "data_leak", K_DUR, I(deadline[8]), 1, 365LL * 86400, "72h",
+     "Time to handle a data leak report."},
+    {"deadlines", "other", K_DUR, I(deadline[9]), 1, 365LL * 86400, "72h",
+     "Time to handle any other report."},
     {"log", "level", K_LEVEL, I(log_level), 0, 3, "info",
      "Least severe log level written to stderr: error, warn, info, debug."},
+    {"sync", "interval", K_DUR, I(sync_interval), 1, 86400, "60s",
+     "How often the server pulls from each partner node (oureyes peer add)."},
+    {"sync", "backoff_max", K_DUR, I(sync_backoff_max), 1, 7 * 86400, "1h",
+     "Longest wait before retrying a partner after failures: the wait doubles with each "
+     "failure in a row, from twice the interval, with random jitter of +-50%."},
+    {"sync", "page_limit", K_INT, I(sync_page_limit), 1, 10000, "1000",
+     "Objects asked for in one page of a partner's collection; each page is imported in "
+     "one transaction with its cursor."},
+    {"sync", "max_page", K_I64, I(sync_max_page), 65536, 1073741824, "33554432",
+     "Largest answer in bytes taken from a partner; a larger one is an error and nothing "
+     "of it is imported."},
+    {"sync", "connect_timeout", K_DUR, I(sync_connect_timeout), 1, 600, "5s",
+     "How long to wait for a partner to accept a connection."},
+    {"sync", "timeout", K_DUR, I(sync_timeout), 1, 3600, "60s",
+     "How long one request to a partner may take, from connecting to the last byte."},
 };
 
 static const char *const levels[] = {"error", "warn", "info", "debug"};
@@ -114,6 +175,26 @@ static int set(oe_config *c, const kdef *k, const char *v, char *err, size_t err
 			return OE_EINVAL;
 		}
 		*(int *)p = t;
+		return 0;
+	}
+	case K_DUR: {
+		char *end;
+		errno = 0;
+		long long n = strtoll(v, &end, 10);
+		long long unit = 1;
+		if (*end == 's' || *end == 'm' || *end == 'h' || *end == 'd') {
+			unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : 86400;
+			end++;
+		}
+		if (errno || end == v || *end || n < 0 || n > INT64_MAX / 86400 ||
+		    n * unit < k->min || n * unit > k->max) {
+			snprintf(err, errcap,
+				 "%s.%s: '%s' is not a duration (a number with s, m, h or d) from "
+				 "%llds to %llds",
+				 k->section, k->name, v, (long long)k->min, (long long)k->max);
+			return OE_EINVAL;
+		}
+		*(int64_t *)p = n * unit;
 		return 0;
 	}
 	case K_LEVEL:
@@ -239,6 +320,18 @@ void oe_config_write(const oe_config *c, FILE *f)
 			break;
 		case K_TLP: fprintf(f, "%s = %s\n", k->name, oe_tlp_name(*(const int *)p)); break;
 		case K_LEVEL: fprintf(f, "%s = %s\n", k->name, levels[*(const int *)p]); break;
+		case K_DUR: {
+			int64_t d = *(const int64_t *)p;
+			if (d && d % 86400 == 0)
+				fprintf(f, "%s = %lldd\n", k->name, (long long)(d / 86400));
+			else if (d && d % 3600 == 0)
+				fprintf(f, "%s = %lldh\n", k->name, (long long)(d / 3600));
+			else if (d && d % 60 == 0)
+				fprintf(f, "%s = %lldm\n", k->name, (long long)(d / 60));
+			else
+				fprintf(f, "%s = %llds\n", k->name, (long long)d);
+			break;
+		}
 		}
 	}
 }

@@ -26,8 +26,29 @@ typedef struct {
 	int default_tlp; /* oe_tlp */
 	int default_confidence;
 	char warninglists[1024];
+	/* [public] */
+	int64_t max_report_body; /* bytes */
+	int rate;		 /* requests per minute per address, 0: off */
+	int report_rate;	 /* reports per hour per address */
+	int followup_failures;	 /* wrong receipts per hour per address */
+	int prefix_failures;	 /* wrong receipts per hour per receipt prefix */
+	/* [reports] */
+	int report_tlp;
+	int report_confidence;
+	int64_t retention;	/* seconds, 0: forever */
+	int64_t sweep_interval; /* seconds */
+	char intake_secret_key[1024];
+	/* [deadlines]: seconds per report category (service/report.h order) */
+	int64_t deadline[10];
 	/* [log] */
 	int log_level; /* 0 error, 1 warn, 2 info, 3 debug */
+	/* [sync]: pulling from partner nodes (sync/) */
+	int64_t sync_interval;	      /* seconds between pulls of one peer */
+	int64_t sync_backoff_max;     /* seconds, the longest wait after failures */
+	int sync_page_limit;	      /* objects asked for per page */
+	int64_t sync_max_page;	      /* bytes of one answer */
+	int64_t sync_connect_timeout; /* seconds */
+	int64_t sync_timeout;	      /* seconds, one request from start to end */
 } oe_config;
 
 /* Fill c with every key's default. */

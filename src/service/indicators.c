@@ -6,6 +6,7 @@
 
 #include "core/uuid.h"
 #include "core/warninglist.h"
+#include "match/match.h"
 #include "service.h"
 
 /* Rows written per transaction in a large import: bounds the WAL and the
@@ -39,19 +40,21 @@ static oe_assertion origin_assertion(const oe_indicator_row *row)
 			      .org_stix_id = v->org_stix_id,
 			      .org_name = v->org_name,
 			      .tags = v->tags,
-			      .ntags = v->ntags};
+			      .ntags = v->ntags,
+			      .group_id = row->group_id,
+			      .via_peer = row->via_peer};
 }
 
 bool oe_svc_visible(const oe_viewer *v, oe_indicator_row *row)
 {
 	oe_time now = oe_now();
 	oe_assertion origin = origin_assertion(row);
-	bool origin_vis = oe_may_see(v, (oe_tlp)origin.tlp, origin.org_id);
+	bool origin_vis = oe_may_see_in(v, (oe_tlp)origin.tlp, origin.org_id, origin.group_id);
 	int64_t n = origin_vis;
 	const oe_assertion *best_live = NULL, *best = NULL, *own = NULL;
 	for (size_t i = 0; i < row->nothers; i++) {
 		const oe_assertion *o = &row->others[i];
-		if (!oe_may_see(v, (oe_tlp)o->tlp, o->org_id))
+		if (!oe_may_see_in(v, (oe_tlp)o->tlp, o->org_id, o->group_id))
 			continue;
 		n++;
 		if (o->org_id == v->org_id && live(o, now))
@@ -73,8 +76,10 @@ bool oe_svc_visible(const oe_viewer *v, oe_indicator_row *row)
 				: best_live			   ? best_live
 				: origin_vis			   ? NULL
 								   : best;
+	row->view_group = origin.group_id;
 	if (!p)
 		return true; /* the origin's own, as stored */
+	row->view_group = p->group_id;
 	row->v.tlp = p->tlp;
 	row->v.confidence = p->confidence;
 	row->v.description = p->description;
@@ -392,10 +397,11 @@ static bool link_visible(const oe_viewer *v, const oe_indicator_row *row, int or
 			 int64_t ev_org)
 {
 	if (row->org_id == ev_org)
-		return oe_may_see(v, (oe_tlp)origin_tlp, ev_org);
+		return oe_may_see_in(v, (oe_tlp)origin_tlp, ev_org, row->group_id);
 	for (size_t i = 0; i < row->nothers; i++)
 		if (row->others[i].org_id == ev_org)
-			return oe_may_see(v, (oe_tlp)row->others[i].tlp, ev_org);
+			return oe_may_see_in(v, (oe_tlp)row->others[i].tlp, ev_org,
+					     row->others[i].group_id);
 	return false;
 }
 
@@ -584,6 +590,107 @@ int oe_svc_indicator_revoke(oe_ctx *c, const char *id)
 	return change(c, id, &p, "indicator.revoke");
 }
 
+/* The tags of a hit, split from their U+001F-joined form into the arena. */
+static int split_tags(oe_arena *a, const char *t, size_t n, const char *const **out, size_t *nt)
+{
+	*out = NULL;
+	*nt = 0;
+	if (!t || !n)
+		return 0;
+	size_t k = 1;
+	for (size_t i = 0; i < n; i++)
+		k += t[i] == '\x1f';
+	const char **v = oe_arena_alloc(a, k * sizeof(*v));
+	if (!v)
+		return OE_ENOMEM;
+	for (size_t i = 0, s = 0; i <= n; i++)
+		if (i == n || t[i] == '\x1f') {
+			if (!(v[(*nt)++] = oe_arena_strndup(a, t + s, i - s)))
+				return OE_ENOMEM;
+			s = i + 1;
+		}
+	*out = v;
+	return 0;
+}
+
+/* The hits of the node's matcher: copied into the arena while the
+ * snapshot is held, so the answer outlives it. */
+static int lookup_matcher(oe_ctx *c, oe_itype t, const char *v, oe_lookup_result *out)
+{
+	oe_match_hit hits[OE_MATCH_HITS_MAX];
+	const oe_match_snap *snap = oe_matcher_enter(c->node->match);
+	oe_match_ctx mc = {.snap = snap, .viewer = c->viewer, .now = oe_now()};
+	size_t n = oe_match_value(&mc, t, v, strlen(v), hits, OE_MATCH_HITS_MAX);
+	int ret = 0;
+	out->hits = n ? oe_arena_alloc(c->arena, n * sizeof(*out->hits)) : NULL;
+	if (n && !out->hits)
+		ret = OE_ENOMEM;
+	for (size_t i = 0; !ret && i < n; i++) {
+		const oe_match_hit *h = &hits[i];
+		oe_lookup_hit *o = &out->hits[i];
+		memset(o, 0, sizeof(*o));
+		o->how = oe_match_how_name(h->how);
+		o->type = h->type;
+		o->value = oe_arena_strndup(c->arena, oe_match_hit_value(h), h->len);
+		o->tlp = h->tlp;
+		o->confidence = h->confidence;
+		o->valid_until = h->valid_until;
+		o->org_stix_id = oe_arena_strdup(c->arena, h->org_stix_id);
+		o->org_name = oe_arena_strdup(c->arena, h->org_name);
+		o->n_orgs = h->n_orgs;
+		if (!o->value)
+			ret = OE_ENOMEM;
+		else
+			ret = split_tags(c->arena, h->tags, h->tags_len, &o->tags, &o->ntags);
+	}
+	oe_matcher_leave(c->node->match);
+	if (ret)
+		return ret;
+	out->nhits = n;
+	for (size_t i = 0; i < n; i++) {
+		oe_lookup_hit *o = &out->hits[i];
+		oe_uuid u;
+		char us[OE_UUID_STR];
+		oe_indicator_uuid(o->type, o->value, &u);
+		oe_uuid_format(&u, us);
+		snprintf(o->id, sizeof(o->id), "indicator--%s", us);
+		o->warninglist = warn(c, o->type, o->value);
+	}
+	return 0;
+}
+
+/* Without a matcher: the stored row of the exact value, under the view. */
+static int lookup_store(oe_ctx *c, oe_itype t, const char *v, oe_lookup_result *out)
+{
+	oe_uuid u;
+	oe_indicator_uuid(t, v, &u);
+	oe_indicator_row *row = oe_arena_alloc(c->arena, sizeof(*row));
+	if (!row)
+		return OE_ENOMEM;
+	int ret = c->store->ops->indicator_get(c->store, 0, &u, c->arena, row);
+	if (ret == OE_ENOTFOUND)
+		return 0;
+	if (ret)
+		return ret;
+	/* A match needs a live assertion the caller may see; the view prefers
+	 * one, so a dead view means there is none. */
+	if (!oe_svc_visible(&c->viewer, row) || row->v.revoked ||
+	    (row->v.valid_until && row->v.valid_until < oe_now()))
+		return 0;
+	row->v.warninglist = out->warninglist;
+	oe_lookup_hit *o = oe_arena_alloc(c->arena, sizeof(*o));
+	if (!o)
+		return OE_ENOMEM;
+	memset(o, 0, sizeof(*o));
+	o->how = "exact";
+	o->type = t;
+	o->value = row->v.value;
+	o->row = row;
+	out->hits = o;
+	out->nhits = 1;
+	return 0;
+}
+
 int oe_svc_lookup(oe_ctx *c, const char *raw, size_t len, oe_lookup_result *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -597,22 +704,12 @@ int oe_svc_lookup(oe_ctx *c, const char *raw, size_t len, oe_lookup_result *out)
 	}
 	out->type = t;
 	out->value = oe_arena_strdup(c->arena, buf);
+	if (!out->input || !out->value)
+		return OE_ENOMEM;
 	out->warninglist = warn(c, t, buf);
-	oe_uuid u;
-	oe_indicator_uuid(t, buf, &u);
-	int ret = c->store->ops->indicator_get(c->store, 0, &u, c->arena, &out->hit);
-	if (ret == OE_ENOTFOUND)
-		return 0;
-	if (ret)
-		return ret;
-	/* A match needs a live assertion the caller may see; the view prefers
-	 * one, so a dead view means there is none. */
-	if (!oe_svc_visible(&c->viewer, &out->hit) || out->hit.v.revoked ||
-	    (out->hit.v.valid_until && out->hit.v.valid_until < oe_now()))
-		return 0;
-	out->hit.v.warninglist = out->warninglist;
-	out->match = true;
-	return 0;
+	int ret = c->node->match ? lookup_matcher(c, t, buf, out) : lookup_store(c, t, buf, out);
+	out->match = out->nhits > 0;
+	return ret;
 }
 
 int oe_svc_event_get(oe_ctx *c, const char *uuid, int64_t id, oe_event_detail *out)

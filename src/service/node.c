@@ -45,6 +45,35 @@ static int write_file(const char *dir, const char *name, const void *data, size_
 }
 
 static int read_file(const char *dir, const char *name, void *data, size_t len, char *err,
+		     size_t errcap);
+
+/* The intake key pair: reporters' contact and payout details are sealed to
+ * intake.pub; intake.key opens them and may be moved off the server. A data
+ * directory from before reports gets its pair when first opened. */
+static int intake_keys(const char *dir, uint8_t pk[crypto_box_PUBLICKEYBYTES], char *err,
+		       size_t errcap)
+{
+	char path[2048];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/intake.pub", dir);
+	if (stat(path, &st) == 0)
+		return read_file(dir, "intake.pub", pk, crypto_box_PUBLICKEYBYTES, err, errcap);
+	snprintf(path, sizeof(path), "%s/intake.key", dir);
+	if (stat(path, &st) == 0) {
+		snprintf(err, errcap, "%s/intake.key exists but intake.pub does not", dir);
+		return OE_EIO;
+	}
+	uint8_t sk[crypto_box_SECRETKEYBYTES];
+	crypto_box_keypair(pk, sk);
+	int ret = write_file(dir, "intake.key", sk, sizeof(sk), 0600, err, errcap);
+	sodium_memzero(sk, sizeof(sk));
+	if (!ret)
+		ret =
+		    write_file(dir, "intake.pub", pk, crypto_box_PUBLICKEYBYTES, 0644, err, errcap);
+	return ret;
+}
+
+static int read_file(const char *dir, const char *name, void *data, size_t len, char *err,
 		     size_t errcap)
 {
 	char path[2048];
@@ -144,6 +173,10 @@ int oe_node_init(const char *dir, const char *org, const char *country, char nod
 	if (!ret)
 		ret = write_file(dir, "node.key", sk, sizeof(sk), 0600, err, errcap);
 	sodium_memzero(sk, sizeof(sk));
+	if (!ret) {
+		uint8_t ipk[crypto_box_PUBLICKEYBYTES];
+		ret = intake_keys(dir, ipk, err, errcap);
+	}
 	if (ret)
 		return ret;
 	{
@@ -261,6 +294,8 @@ int oe_node_open(const char *dir, const char *config_path, char *const *override
 	n->canon.default_region = n->cfg.default_region;
 	if ((ret = read_file(dir, "secret.key", n->hash_key, sizeof(n->hash_key), err, errcap)))
 		goto fail;
+	if ((ret = intake_keys(dir, n->intake_pk, err, errcap)))
+		goto fail;
 	if ((ret = oe_store_open(dir, false, &s, err, errcap)))
 		goto fail;
 	char *v = NULL;
@@ -350,7 +385,14 @@ int oe_node_authenticate(oe_node *n, oe_store *s, const char *key, oe_viewer *v)
 	key_hash(n, key + 20, strlen(key + 20), h);
 	if (sodium_memcmp(h, k.hash, 32) != 0 || k.revoked)
 		return OE_EAUTH;
+	memset(v, 0, sizeof(*v));
 	v->org_id = k.org_id;
 	v->role = (oe_role)k.role;
-	return 0;
+	size_t ng = 0, np = 0;
+	ret = s->ops->share->viewer_groups(s, v->org_id, v->role == OE_ROLE_PEER, v->groups,
+					   OE_VIEWER_GROUPS_MAX, &ng, v->peer_groups,
+					   OE_VIEWER_GROUPS_MAX, &np);
+	v->ngroups = (uint8_t)ng;
+	v->npeer_groups = (uint8_t)np;
+	return ret;
 }

@@ -5,7 +5,10 @@
  *   oureyes.db     SQLite database (WAL)
  *   oureyes.ini    configuration, every key documented
  *   node.key       Ed25519 secret key of the node (0600)
- *   secret.key     key of the keyed hash over API keys (0600)
+ *   secret.key     key of the keyed hash over API keys and receipts (0600)
+ *   intake.pub     public key reporters' contact details are sealed to
+ *   intake.key     its secret key (0600); may be moved off the server
+ *   evidence/      reporters' evidence files, named by their SHA-256
  * An oe_node is created once per process and shared read-only by every
  * thread after oe_node_open() returns. */
 #ifndef OE_NODE_H
@@ -19,6 +22,7 @@
 #include "store/store.h"
 
 struct oe_warninglists;
+struct oe_matcher;
 
 typedef struct oe_node {
 	char dir[1024];
@@ -29,8 +33,14 @@ typedef struct oe_node {
 	char country[8];
 	uint8_t hash_key[crypto_generichash_KEYBYTES];
 	uint8_t sign_pk[crypto_sign_PUBLICKEYBYTES];
+	uint8_t intake_pk[crypto_box_PUBLICKEYBYTES];
 	struct oe_warninglists *wl; /* NULL when none are configured */
+	struct oe_matcher *match;   /* lookups (service/matcher.h); NULL: read the store */
 } oe_node;
+
+/* The organisation that runs the node (made by oureyes init): its admins
+ * manage every organisation, and citizens' reports are its own. */
+#define OE_NODE_OPERATOR_ORG 1
 
 /* The printable form of a new API key: "oe_" + 16 hex key id + "_" + 43
  * base64url characters of secret. */

@@ -101,6 +101,37 @@ json_t *oe_render_import(const oe_import_set *set, const oe_import_result *res)
 	return o;
 }
 
+/* A hit from the matcher: the fields it keeps, in the indicator's shape
+ * (the whole record is GET /api/v1/indicators/{id}). */
+static void render_hit_buf(oe_buf *b, const oe_lookup_hit *h)
+{
+	oe_buf_adds(b, "{\"id\":");
+	oe_json_write_str(b, h->id);
+	oe_buf_printf(b, ",\"type\":\"%s\"", oe_itype_name(h->type));
+	wstr(b, "value", h->value);
+	oe_buf_printf(b, ",\"tlp\":\"%s\",\"confidence\":%d", oe_tlp_name((oe_tlp)h->tlp),
+		      h->confidence);
+	oe_buf_adds(b, ",\"tags\":[");
+	for (size_t i = 0; i < h->ntags; i++) {
+		if (i)
+			oe_buf_addc(b, ',');
+		oe_json_write_str(b, h->tags[i]);
+	}
+	oe_buf_addc(b, ']');
+	wtime(b, "valid_until", h->valid_until);
+	if (h->org_stix_id) {
+		oe_buf_adds(b, ",\"source_org\":{\"id\":");
+		oe_json_write_str(b, h->org_stix_id);
+		wstr(b, "name", h->org_name);
+		oe_buf_addc(b, '}');
+	} else {
+		oe_buf_adds(b, ",\"source_org\":null");
+	}
+	oe_buf_adds(b, ",\"revoked\":false");
+	wstr(b, "warninglist", h->warninglist);
+	oe_buf_printf(b, ",\"orgs\":%lld}", (long long)h->n_orgs);
+}
+
 void oe_render_lookup_buf(oe_buf *b, const oe_lookup_result *l)
 {
 	oe_buf_adds(b, "{\"value\":");
@@ -110,10 +141,16 @@ void oe_render_lookup_buf(oe_buf *b, const oe_lookup_result *l)
 	else
 		oe_buf_adds(b, ",\"type\":null");
 	oe_buf_printf(b, ",\"match\":%s,\"hits\":[", l->match ? "true" : "false");
-	if (l->match) {
-		oe_buf_adds(b, "{\"indicator\":");
-		oe_render_indicator_buf(b, &l->hit);
-		oe_buf_adds(b, ",\"how\":\"exact\"}");
+	for (size_t i = 0; i < l->nhits; i++) {
+		const oe_lookup_hit *h = &l->hits[i];
+		oe_buf_adds(b, i ? ",{\"indicator\":" : "{\"indicator\":");
+		if (h->row)
+			oe_render_indicator_buf(b, h->row);
+		else
+			render_hit_buf(b, h);
+		oe_buf_adds(b, ",\"how\":");
+		oe_json_write_str(b, h->how);
+		oe_buf_addc(b, '}');
 	}
 	oe_buf_addc(b, ']');
 	wstr(b, "warninglist", l->warninglist);

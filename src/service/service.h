@@ -81,6 +81,27 @@ int oe_svc_indicator_revoke(oe_ctx *c, const char *id);
 
 #define OE_LOOKUP_BATCH_MAX 10000
 
+/* One hit of a lookup: an indicator the value matches, how, and what the
+ * caller sees of it. From the matcher (no database read) the hit holds the
+ * fields the matcher keeps: id, type, value, tlp, confidence, tags,
+ * valid_until, source organisation, orgs; row is then NULL. Without a
+ * matcher (the command line) it is read from the store and row holds the
+ * whole view. */
+typedef struct {
+	const char *how; /* "exact", "cidr", "parent-domain", "url-host" */
+	char id[64];	 /* indicator--<uuid> */
+	oe_itype type;
+	const char *value;
+	int tlp, confidence;
+	oe_time valid_until;
+	const char *org_stix_id, *org_name;
+	const char *const *tags;
+	size_t ntags;
+	int64_t n_orgs;
+	const char *warninglist; /* of the indicator's value */
+	const oe_indicator_row *row;
+} oe_lookup_hit;
+
 typedef struct {
 	const char *input;
 	oe_itype type;	   /* OE_T_NONE when the value could not be understood */
@@ -88,9 +109,13 @@ typedef struct {
 	const char *error; /* why it could not be understood */
 	const char *warninglist;
 	bool match;
-	oe_indicator_row hit; /* valid when match */
+	oe_lookup_hit *hits; /* in the arena: exact first, then url-host, cidr, parent-domain */
+	size_t nhits;
 } oe_lookup_result;
 
+/* Look raw up: its type detected and canonicalised, then matched in the
+ * node's matcher (exact, cidr, parent-domain, url-host) under the caller's
+ * view, or in the store (exact only) when the node has no matcher. */
 int oe_svc_lookup(oe_ctx *c, const char *raw, size_t len, oe_lookup_result *out);
 
 /* --- events and sightings ------------------------------------------------ */
@@ -127,9 +152,27 @@ int oe_svc_key_list(oe_ctx *c, oe_keyinfo **out, size_t *n);
 
 /* --- export ------------------------------------------------------------- */
 
-typedef enum { OE_FMT_STIX, OE_FMT_MISP, OE_FMT_CSV, OE_FMT_TXT } oe_export_format;
+/* The formats an export writes (docs/blocklists.md for the block lists). */
+typedef enum {
+	OE_FMT_STIX,
+	OE_FMT_MISP,
+	OE_FMT_CSV,
+	OE_FMT_TXT,
+	OE_FMT_HOSTS,		/* "hosts" */
+	OE_FMT_RPZ,		/* "rpz" */
+	OE_FMT_RBLDNSD_IP4SET,	/* "rbldnsd-ip4set" */
+	OE_FMT_RBLDNSD_IP6TRIE, /* "rbldnsd-ip6trie" */
+	OE_FMT_RBLDNSD_DNSET,	/* "rbldnsd-dnset" */
+	OE_FMT_SURICATA,	/* "suricata-dataset": needs one type */
+	OE_FMT__COUNT
+} oe_export_format;
 
+/* Every format's name, comma-separated, for messages. */
+extern const char oe_export_format_names[];
 int oe_export_format_parse(const char *s); /* -1 when unknown */
+const char *oe_export_format_name(oe_export_format f);
+/* The HTTP Content-Type of a format. */
+const char *oe_export_content_type(oe_export_format f);
 
 /* Parse an import body: format is "stix", "misp", "csv", "txt", or NULL to
  * sniff it from the bytes; type applies to "txt" (OE_T_NONE: detect each
@@ -138,7 +181,37 @@ int oe_export_format_parse(const char *s); /* -1 when unknown */
 int oe_import_parse(const char *buf, size_t len, const char *format, oe_itype type,
 		    const oe_canon_opts *o, oe_import_set *set, char *err, size_t errcap);
 
-/* Every visible live indicator matching f (limit ignored) in the format. */
-int oe_svc_export(oe_ctx *c, oe_export_format fmt, const oe_indicator_filter *f, oe_buf *out);
+typedef struct {
+	oe_export_format fmt;
+	/* type, tag, since and max_tlp apply; revoked values are never
+	 * exported, and the cursor and limit are the export's own. */
+	oe_indicator_filter filter;
+	int min_confidence;	/* -1: any */
+	oe_time max_age;	/* changed within max_age of now; 0: any */
+	const char *rpz_origin; /* NULL: OE_RPZ_ORIGIN_DEFAULT */
+} oe_export_opts;
+
+/* An export in progress: every visible live (not revoked, not expired)
+ * indicator matching the options, read from the store one page at a time
+ * so that an export of millions of rows holds one page (STIX, CSV, text,
+ * block lists) or the collected values (MISP: one event) in memory. It
+ * copies what it needs from the context, so it may outlive the request
+ * that opened it; each step is given the store connection to read with
+ * (no transaction is held between steps). */
+typedef struct oe_export oe_export;
+
+/* Check the options (role, format and type), audit the export and start
+ * it. OE_EINVAL with *why (static English) for options that do not go
+ * together, OE_EPERM for the public. */
+int oe_svc_export_open(oe_ctx *c, const oe_export_opts *o, oe_export **out, const char **why);
+/* Append the next piece (the header with the first page, the trailer with
+ * the last) to out; *done is true once everything was appended. A piece
+ * may be empty when a page held nothing to write. */
+int oe_svc_export_next(oe_export *e, oe_store *s, oe_buf *out, bool *done);
+/* Values written so far, and values of the format's types it could not
+ * express (block lists: skipped, see core/blocklist.h). */
+void oe_svc_export_counts(const oe_export *e, size_t *listed, size_t *skipped);
+/* NULL is fine. */
+void oe_svc_export_free(oe_export *e);
 
 #endif

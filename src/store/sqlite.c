@@ -5,6 +5,7 @@
  * WAL mode keeps every committed transaction across a crash of the process
  * (kill -9); only a power loss may lose the last commits. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <jansson.h>
 #include <sqlite3.h>
@@ -13,67 +14,35 @@
 #include <string.h>
 
 #include "core/tlp.h"
-#include "store.h"
+#include "sqlite_int.h"
 
 extern const char *const oe_migrations[];
 extern const size_t oe_migrations_count;
 
-enum {
-	ST_INS_IND,
-	ST_SEL_IND_BY_UUID,
-	ST_UPD_IND,
-	ST_INS_TAG,
-	ST_UPSERT_IORG,
-	ST_SEL_IORG,
-	ST_INS_EVLINK,
-	ST__COUNT
-};
-
 static const char *const stmt_sql[ST__COUNT] = {
     [ST_INS_IND] = "INSERT INTO indicators(uuid,type,value,org_id,tlp,confidence,description,"
-		   "first_seen,last_seen,valid_until,created,modified,revoked,ext_id) "
-		   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(uuid) DO NOTHING",
+		   "first_seen,last_seen,valid_until,created,modified,revoked,ext_id,group_id,via_peer) "
+		   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(uuid) DO NOTHING",
     [ST_SEL_IND_BY_UUID] = "SELECT id,org_id,tlp,confidence,description,first_seen,last_seen,"
-			   "valid_until,revoked FROM indicators WHERE uuid=?",
+			   "valid_until,revoked,group_id,via_peer FROM indicators WHERE uuid=?",
     [ST_UPD_IND] = "UPDATE indicators SET tlp=?1,confidence=?2,description=?3,first_seen=?4,"
-		   "last_seen=?5,valid_until=?6,revoked=?7,modified=?8 WHERE id=?9",
+		   "last_seen=?5,valid_until=?6,revoked=?7,modified=?8,group_id=?11,via_peer=?12 "
+		   "WHERE id=?9",
     [ST_INS_TAG] = "INSERT OR IGNORE INTO indicator_tags(indicator_id,org_id,tag) VALUES(?,?,?)",
     [ST_UPSERT_IORG] =
 	"INSERT INTO indicator_orgs(tlp,confidence,description,first_seen,last_seen,valid_until,"
-	"revoked,modified,indicator_id,org_id,created) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?8) "
-	"ON CONFLICT(indicator_id,org_id) DO UPDATE SET tlp=excluded.tlp,confidence="
-	"excluded.confidence,description=excluded.description,first_seen=excluded.first_seen,"
-	"last_seen=excluded.last_seen,valid_until=excluded.valid_until,revoked=excluded.revoked,"
-	"modified=excluded.modified",
-    [ST_SEL_IORG] = "SELECT tlp,confidence,description,first_seen,last_seen,valid_until,revoked "
-		    "FROM indicator_orgs WHERE indicator_id=? AND org_id=?",
+	"revoked,modified,indicator_id,org_id,created,group_id,via_peer) VALUES(?1,?2,?3,?4,?5,?6,"
+	"?7,?8,?9,?10,?8,?11,?12) ON CONFLICT(indicator_id,org_id) DO UPDATE SET tlp=excluded.tlp,"
+	"confidence=excluded.confidence,description=excluded.description,first_seen="
+	"excluded.first_seen,last_seen=excluded.last_seen,valid_until=excluded.valid_until,"
+	"revoked=excluded.revoked,modified=excluded.modified,group_id=excluded.group_id,"
+	"via_peer=excluded.via_peer",
+    [ST_SEL_IORG] = "SELECT tlp,confidence,description,first_seen,last_seen,valid_until,revoked,"
+		    "group_id,via_peer FROM indicator_orgs WHERE indicator_id=? AND org_id=?",
     [ST_INS_EVLINK] = "INSERT OR IGNORE INTO event_indicators(event_id,indicator_id) VALUES(?,?)",
 };
 
-/* Prepared statements are kept per connection, keyed by their SQL text:
- * parsing SQL costs more than running a point query. */
-#define STMT_CACHE 128
-
-typedef struct {
-	uint64_t h;
-	char *sql;
-	sqlite3_stmt *st;
-	bool busy;
-} cached_stmt;
-
-typedef struct {
-	oe_store base;
-	sqlite3 *db;
-	sqlite3_stmt *st[ST__COUNT];
-	cached_stmt cache[STMT_CACHE];
-} sq_store;
-
-static sq_store *SQ(oe_store *s)
-{
-	return (sq_store *)s;
-}
-
-static int sq_err(sq_store *q)
+int oe_sq_err(sq_store *q)
 {
 	int rc = sqlite3_extended_errcode(q->db);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
@@ -102,8 +71,8 @@ static uint64_t fnv(const char *s)
 }
 
 /* A statement for sql, from the cache when it is there and not in use.
- * Give it back with release(). */
-static sqlite3_stmt *prep(sq_store *q, const char *sql)
+ * Give it back with oe_sq_done(). */
+sqlite3_stmt *oe_sq_prep(sq_store *q, const char *sql)
 {
 	uint64_t h = fnv(sql);
 	size_t k = (size_t)h % STMT_CACHE;
@@ -142,7 +111,7 @@ uncached:
 	return st;
 }
 
-static void release(sq_store *q, sqlite3_stmt *st)
+void oe_sq_done(sq_store *q, sqlite3_stmt *st)
 {
 	if (!st)
 		return;
@@ -156,23 +125,23 @@ static void release(sq_store *q, sqlite3_stmt *st)
 	sqlite3_finalize(st);
 }
 
-static int exec(sq_store *q, const char *sql)
+int oe_sq_exec(sq_store *q, const char *sql)
 {
 	return sqlite3_exec(q->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : OE_EIO;
 }
 
 /* One statement run through the cache: for BEGIN/COMMIT on hot paths. */
-static int run(sq_store *q, const char *sql)
+int oe_sq_run(sq_store *q, const char *sql)
 {
-	sqlite3_stmt *st = prep(q, sql);
+	sqlite3_stmt *st = oe_sq_prep(q, sql);
 	if (!st)
 		return OE_EIO;
 	int rc = sqlite3_step(st);
-	release(q, st);
+	oe_sq_done(q, st);
 	return rc == SQLITE_DONE ? 0 : OE_EIO;
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+void oe_sq_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
@@ -180,7 +149,7 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
-static void bind_time_or_null(sqlite3_stmt *st, int i, oe_time t)
+void oe_sq_bind_time(sqlite3_stmt *st, int i, oe_time t)
 {
 	if (t)
 		sqlite3_bind_int64(st, i, t);
@@ -188,7 +157,7 @@ static void bind_time_or_null(sqlite3_stmt *st, int i, oe_time t)
 		sqlite3_bind_null(st, i);
 }
 
-static char *col_str(sqlite3_stmt *st, int i, oe_arena *a)
+char *oe_sq_text(sqlite3_stmt *st, int i, oe_arena *a)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
 	return s ? oe_arena_strndup(a, s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
@@ -196,7 +165,7 @@ static char *col_str(sqlite3_stmt *st, int i, oe_arena *a)
 
 /* Room for one more element in an array of arena memory holding n of *cap
  * (the capacity doubles; old contents are copied). 0 or OE_ENOMEM. */
-static int arena_room(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem)
+int oe_sq_grow(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem)
 {
 	if (n < *cap)
 		return 0;
@@ -211,6 +180,20 @@ static int arena_room(oe_arena *a, void **arr, size_t n, size_t *cap, size_t ele
 	return 0;
 }
 
+/* Writers of one process queue on this mutex instead of in SQLite's busy
+ * handler, which sleeps in steps of up to 100 ms: with the lock taken
+ * here, a second writer waits exactly as long as the first one writes.
+ * (Other processes, such as a CLI import, still meet the busy timeout.) */
+static pthread_mutex_t writer = PTHREAD_MUTEX_INITIALIZER;
+
+static void writer_done(sq_store *q)
+{
+	if (q->writing) {
+		q->writing = false;
+		pthread_mutex_unlock(&writer);
+	}
+}
+
 static void sq_close(oe_store *s)
 {
 	sq_store *q = SQ(s);
@@ -221,71 +204,93 @@ static void sq_close(oe_store *s)
 		free(q->cache[i].sql);
 	}
 	sqlite3_close(q->db);
+	writer_done(q);
 	free(q);
 }
 
 static int sq_begin(oe_store *s)
 {
-	return run(SQ(s), "BEGIN IMMEDIATE");
+	sq_store *q = SQ(s);
+	if (!q->writing) {
+		pthread_mutex_lock(&writer);
+		q->writing = true;
+	}
+	int ret = oe_sq_run(q, "BEGIN IMMEDIATE");
+	if (ret)
+		writer_done(q);
+	return ret;
 }
 static int sq_begin_read(oe_store *s)
 {
-	return run(SQ(s), "BEGIN DEFERRED");
+	return oe_sq_run(SQ(s), "BEGIN DEFERRED");
 }
+/* Write transactions this process committed: the matcher waits until it
+ * has read as far (store.h). */
+static atomic_uint_fast64_t writes;
+
+uint64_t oe_store_writes(void)
+{
+	return atomic_load_explicit(&writes, memory_order_acquire);
+}
+
 static int sq_commit(oe_store *s)
 {
 	sq_store *q = SQ(s);
-	int ret = run(q, "COMMIT");
+	int ret = oe_sq_run(q, "COMMIT");
 	/* A failed COMMIT leaves the transaction open; this connection is
 	 * reused by the next request, which must not inherit it. */
 	if (ret && !sqlite3_get_autocommit(q->db))
-		exec(q, "ROLLBACK");
+		oe_sq_exec(q, "ROLLBACK");
+	else if (!ret && q->writing)
+		atomic_fetch_add_explicit(&writes, 1, memory_order_release);
+	writer_done(q);
 	return ret;
 }
 static void sq_rollback(oe_store *s)
 {
 	if (!sqlite3_get_autocommit(SQ(s)->db))
-		exec(SQ(s), "ROLLBACK");
+		oe_sq_exec(SQ(s), "ROLLBACK");
+	writer_done(SQ(s));
 }
 
 static int sq_savepoint(oe_store *s)
 {
-	return exec(SQ(s), "SAVEPOINT unit");
+	return oe_sq_exec(SQ(s), "SAVEPOINT unit");
 }
 static int sq_release(oe_store *s)
 {
-	return exec(SQ(s), "RELEASE unit");
+	return oe_sq_exec(SQ(s), "RELEASE unit");
 }
 static void sq_rollback_to(oe_store *s)
 {
-	exec(SQ(s), "ROLLBACK TO unit");
-	exec(SQ(s), "RELEASE unit");
+	oe_sq_exec(SQ(s), "ROLLBACK TO unit");
+	oe_sq_exec(SQ(s), "RELEASE unit");
 }
 
 static int sq_meta_get(oe_store *s, const char *key, oe_arena *a, char **out)
 {
-	sqlite3_stmt *st = prep(SQ(s), "SELECT value FROM meta WHERE key=?");
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), "SELECT value FROM meta WHERE key=?");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
-		*out = col_str(st, 0, a);
-	release(SQ(s), st);
+		*out = oe_sq_text(st, 0, a);
+	oe_sq_done(SQ(s), st);
 	return ret;
 }
 
 static int sq_meta_set(oe_store *s, const char *key, const char *value)
 {
-	sqlite3_stmt *st = prep(SQ(s), "INSERT INTO meta(key,value) VALUES(?,?) "
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), "INSERT INTO meta(key,value) VALUES(?,?) "
 				       "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
-	release(SQ(s), st);
+	oe_sq_done(SQ(s), st);
 	return ret;
 }
 
@@ -294,7 +299,7 @@ static int sq_org_create(oe_store *s, const char *name, const char *country, con
 {
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st =
-	    prep(q, "INSERT INTO orgs(stix_id,name,country,created) VALUES(?,?,?,?)");
+	    oe_sq_prep(q, "INSERT INTO orgs(stix_id,name,country,created) VALUES(?,?,?,?)");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, stix_id, -1, SQLITE_STATIC);
@@ -305,22 +310,22 @@ static int sq_org_create(oe_store *s, const char *name, const char *country, con
 	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
 	if (!ret)
 		*id = sqlite3_last_insert_rowid(q->db);
-	release(q, st);
+	oe_sq_done(q, st);
 	return ret;
 }
 
 static void fill_org(sqlite3_stmt *st, oe_arena *a, oe_org *o)
 {
 	o->id = sqlite3_column_int64(st, 0);
-	o->stix_id = col_str(st, 1, a);
-	o->name = col_str(st, 2, a);
-	o->country = col_str(st, 3, a);
+	o->stix_id = oe_sq_text(st, 1, a);
+	o->name = oe_sq_text(st, 2, a);
+	o->country = oe_sq_text(st, 3, a);
 }
 
 static int sq_org_get(oe_store *s, int64_t id, const char *name, oe_arena *a, oe_org *out)
 {
 	sqlite3_stmt *st =
-	    prep(SQ(s), name ? "SELECT id,stix_id,name,country FROM orgs WHERE name=?"
+	    oe_sq_prep(SQ(s), name ? "SELECT id,stix_id,name,country FROM orgs WHERE name=?"
 			     : "SELECT id,stix_id,name,country FROM orgs WHERE id=?");
 	if (!st)
 		return OE_EIO;
@@ -332,22 +337,22 @@ static int sq_org_get(oe_store *s, int64_t id, const char *name, oe_arena *a, oe
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
 		fill_org(st, a, out);
-	release(SQ(s), st);
+	oe_sq_done(SQ(s), st);
 	return ret;
 }
 
 static int sq_org_list(oe_store *s, oe_arena *a, oe_org **out, size_t *n)
 {
-	sqlite3_stmt *st = prep(SQ(s), "SELECT id,stix_id,name,country FROM orgs ORDER BY id");
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), "SELECT id,stix_id,name,country FROM orgs ORDER BY id");
 	if (!st)
 		return OE_EIO;
 	size_t cap = 0, cnt = 0;
 	oe_org *v = NULL;
 	int ret = 0;
 	while (!ret && sqlite3_step(st) == SQLITE_ROW)
-		if (!(ret = arena_room(a, (void **)&v, cnt, &cap, sizeof(*v))))
+		if (!(ret = oe_sq_grow(a, (void **)&v, cnt, &cap, sizeof(*v))))
 			fill_org(st, a, &v[cnt++]);
-	release(SQ(s), st);
+	oe_sq_done(SQ(s), st);
 	*out = v;
 	*n = cnt;
 	return ret;
@@ -358,26 +363,26 @@ static int sq_user_create(oe_store *s, int64_t org_id, const char *name, int rol
 {
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st =
-	    prep(q, "INSERT INTO users(org_id,name,role,pw_hash,created) VALUES(?,?,?,?,?)");
+	    oe_sq_prep(q, "INSERT INTO users(org_id,name,role,pw_hash,created) VALUES(?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, org_id);
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, role);
-	bind_text_or_null(st, 4, pw_hash);
+	oe_sq_bind_text(st, 4, pw_hash);
 	sqlite3_bind_int64(st, 5, oe_now());
 	int rc = sqlite3_step(st);
 	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
 	if (!ret)
 		*id = sqlite3_last_insert_rowid(q->db);
-	release(q, st);
+	oe_sq_done(q, st);
 	return ret;
 }
 
 static int sq_key_create(oe_store *s, const char *key_id, const uint8_t hash[32], int64_t org_id,
 			 int64_t user_id, int role, const char *label)
 {
-	sqlite3_stmt *st = prep(SQ(s), "INSERT INTO api_keys(key_id,org_id,user_id,role,hash,label,"
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), "INSERT INTO api_keys(key_id,org_id,user_id,role,hash,label,"
 				       "created) VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
@@ -389,18 +394,18 @@ static int sq_key_create(oe_store *s, const char *key_id, const uint8_t hash[32]
 		sqlite3_bind_null(st, 3);
 	sqlite3_bind_int(st, 4, role);
 	sqlite3_bind_blob(st, 5, hash, 32, SQLITE_STATIC);
-	bind_text_or_null(st, 6, label);
+	oe_sq_bind_text(st, 6, label);
 	sqlite3_bind_int64(st, 7, oe_now());
 	int rc = sqlite3_step(st);
 	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
-	release(SQ(s), st);
+	oe_sq_done(SQ(s), st);
 	return ret;
 }
 
 static int sq_key_get(oe_store *s, const char *key_id, oe_apikey *out)
 {
 	sqlite3_stmt *st =
-	    prep(SQ(s), "SELECT id,org_id,ifnull(user_id,0),role,hash,revoked IS NOT "
+	    oe_sq_prep(SQ(s), "SELECT id,org_id,ifnull(user_id,0),role,hash,revoked IS NOT "
 			"NULL FROM api_keys WHERE key_id=?");
 	if (!st)
 		return OE_EIO;
@@ -418,7 +423,7 @@ static int sq_key_get(oe_store *s, const char *key_id, oe_apikey *out)
 			memcpy(out->hash, sqlite3_column_blob(st, 4), 32);
 		out->revoked = sqlite3_column_int(st, 5) != 0;
 	}
-	release(SQ(s), st);
+	oe_sq_done(SQ(s), st);
 	return ret;
 }
 
@@ -426,7 +431,7 @@ static int sq_key_revoke(oe_store *s, const char *key_id)
 {
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st =
-	    prep(q, "UPDATE api_keys SET revoked=? WHERE key_id=? AND revoked IS NULL");
+	    oe_sq_prep(q, "UPDATE api_keys SET revoked=? WHERE key_id=? AND revoked IS NULL");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, oe_now());
@@ -434,13 +439,13 @@ static int sq_key_revoke(oe_store *s, const char *key_id)
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
 	if (!ret && sqlite3_changes(q->db) == 0)
 		ret = OE_ENOTFOUND;
-	release(q, st);
+	oe_sq_done(q, st);
 	return ret;
 }
 
 static int sq_key_list(oe_store *s, oe_arena *a, oe_keyinfo **out, size_t *n)
 {
-	sqlite3_stmt *st = prep(SQ(s), "SELECT k.key_id,o.name,k.role,k.label,k.created,"
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), "SELECT k.key_id,o.name,k.role,k.label,k.created,"
 				       "ifnull(k.revoked,0) FROM api_keys k JOIN orgs o ON "
 				       "o.id=k.org_id ORDER BY k.id");
 	if (!st)
@@ -449,17 +454,17 @@ static int sq_key_list(oe_store *s, oe_arena *a, oe_keyinfo **out, size_t *n)
 	oe_keyinfo *v = NULL;
 	int ret = 0;
 	while (!ret && sqlite3_step(st) == SQLITE_ROW) {
-		if ((ret = arena_room(a, (void **)&v, cnt, &cap, sizeof(*v))))
+		if ((ret = oe_sq_grow(a, (void **)&v, cnt, &cap, sizeof(*v))))
 			break;
 		oe_keyinfo *k = &v[cnt++];
-		k->key_id = col_str(st, 0, a);
-		k->org_name = col_str(st, 1, a);
+		k->key_id = oe_sq_text(st, 0, a);
+		k->org_name = oe_sq_text(st, 1, a);
 		k->role = sqlite3_column_int(st, 2);
-		k->label = col_str(st, 3, a);
+		k->label = oe_sq_text(st, 3, a);
 		k->created = sqlite3_column_int64(st, 4);
 		k->revoked = sqlite3_column_int64(st, 5);
 	}
-	release(SQ(s), st);
+	oe_sq_done(SQ(s), st);
 	*out = v;
 	*n = cnt;
 	return ret;
@@ -489,7 +494,7 @@ static int add_tags(sq_store *q, int64_t id, int64_t org_id, char *const *tags, 
 		int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
-			return sq_err(q);
+			return oe_sq_err(q);
 		if (sqlite3_changes(q->db) > 0 && added)
 			*added = true;
 	}
@@ -506,8 +511,8 @@ static oe_time tmax(oe_time a, oe_time b)
 }
 
 /* Columns tlp, confidence, description, first_seen, last_seen, valid_until,
- * revoked from column i on; the description is copied into buf, since the
- * statement is reset before it is used. */
+ * revoked, group_id, via_peer from column i on; the description is copied
+ * into buf, since the statement is reset before it is used. */
 static void read_assertion(sqlite3_stmt *st, int i, char *buf, size_t cap, oe_assertion *a)
 {
 	a->tlp = sqlite3_column_int(st, i);
@@ -519,6 +524,8 @@ static void read_assertion(sqlite3_stmt *st, int i, char *buf, size_t cap, oe_as
 	a->last_seen = sqlite3_column_int64(st, i + 4);
 	a->valid_until = sqlite3_column_int64(st, i + 5);
 	a->revoked = sqlite3_column_int(st, i + 6) != 0;
+	a->group_id = sqlite3_column_int64(st, i + 7);
+	a->via_peer = sqlite3_column_int64(st, i + 8);
 }
 
 /* The one rule for an organisation asserting a value again: what c says
@@ -538,6 +545,8 @@ static bool merge_assertion(const oe_assertion *old, const oe_ioc *c, int def_tl
 		n->last_seen = last;
 		n->valid_until = c->valid_until;
 		n->revoked = c->revoked;
+		n->group_id = c->group_id;
+		n->via_peer = c->via_peer;
 		return true;
 	}
 	/* A re-sent value may tighten its marking, never widen it: an analyst
@@ -549,7 +558,12 @@ static bool merge_assertion(const oe_assertion *old, const oe_ioc *c, int def_tl
 	n->last_seen = tmax(old->last_seen, c->last_seen);
 	n->valid_until = c->valid_until ? c->valid_until : old->valid_until;
 	n->revoked = c->revoked || old->revoked;
+	/* The group the organisation names now; the node an assertion first
+	 * came from stays. */
+	n->group_id = c->group_id ? c->group_id : old->group_id;
+	n->via_peer = old->via_peer;
 	return n->tlp != old->tlp || n->confidence != old->confidence ||
+	       n->group_id != old->group_id ||
 	       n->first_seen != old->first_seen || n->last_seen != old->last_seen ||
 	       n->valid_until != old->valid_until || n->revoked != old->revoked ||
 	       (n->description && (!old->description || strcmp(n->description, old->description)));
@@ -577,19 +591,23 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	sqlite3_bind_int64(st, 4, org_id);
 	sqlite3_bind_int(st, 5, c->tlp >= 0 ? c->tlp : def_tlp);
 	sqlite3_bind_int(st, 6, c->confidence >= 0 ? c->confidence : def_confidence);
-	bind_text_or_null(st, 7, c->description);
+	oe_sq_bind_text(st, 7, c->description);
 	sqlite3_bind_int64(st, 8, first);
 	sqlite3_bind_int64(st, 9, last);
-	bind_time_or_null(st, 10, c->valid_until);
+	oe_sq_bind_time(st, 10, c->valid_until);
 	sqlite3_bind_int64(st, 11, now);
 	sqlite3_bind_int64(st, 12, now);
 	sqlite3_bind_int(st, 13, c->revoked);
-	bind_text_or_null(st, 14, c->ext_id);
+	oe_sq_bind_text(st, 14, c->ext_id);
+	if (c->group_id)
+		sqlite3_bind_int64(st, 15, c->group_id);
+	if (c->via_peer)
+		sqlite3_bind_int64(st, 16, c->via_peer);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
-		return sq_err(q);
+		return oe_sq_err(q);
 	if (sqlite3_changes(q->db) == 1) {
 		*id = sqlite3_last_insert_rowid(q->db);
 		*outcome = OE_UPSERT_CREATED;
@@ -642,20 +660,24 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	/* Both statements take the assertion as ?1..?8 and the keys after. */
 	sqlite3_bind_int(st, 1, n.tlp);
 	sqlite3_bind_int(st, 2, n.confidence);
-	bind_text_or_null(st, 3, n.description);
-	bind_time_or_null(st, 4, n.first_seen);
-	bind_time_or_null(st, 5, n.last_seen);
-	bind_time_or_null(st, 6, n.valid_until);
+	oe_sq_bind_text(st, 3, n.description);
+	oe_sq_bind_time(st, 4, n.first_seen);
+	oe_sq_bind_time(st, 5, n.last_seen);
+	oe_sq_bind_time(st, 6, n.valid_until);
 	sqlite3_bind_int(st, 7, n.revoked);
 	sqlite3_bind_int64(st, 8, now);
 	sqlite3_bind_int64(st, 9, rid);
 	if (!origin)
 		sqlite3_bind_int64(st, 10, org_id);
+	if (n.group_id)
+		sqlite3_bind_int64(st, 11, n.group_id);
+	if (n.via_peer)
+		sqlite3_bind_int64(st, 12, n.via_peer);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE)
-		return sq_err(q);
+		return oe_sq_err(q);
 	*outcome = had ? OE_UPSERT_UPDATED : OE_UPSERT_CREATED;
 	return 0;
 }
@@ -674,8 +696,9 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	"ifnull(x.last_seen,0),ifnull(x.valid_until,0),x.revoked,x.description,"                   \
 	"ifnull(x.created,0),ifnull(x.modified,0),xo.stix_id,xo.name,(SELECT "                     \
 	"json_group_array(tag) FROM indicator_tags t WHERE t.indicator_id=x.indicator_id AND "     \
-	"t.org_id=x.org_id))) FROM indicator_orgs x JOIN orgs xo ON xo.id=x.org_id WHERE "         \
-	"x.indicator_id=i.id)"
+	"t.org_id=x.org_id),ifnull(x.group_id,0),ifnull(x.via_peer,0))) FROM indicator_orgs x "     \
+	"JOIN orgs xo ON xo.id=x.org_id WHERE x.indicator_id=i.id),ifnull(i.group_id,0),"          \
+	"ifnull(i.via_peer,0)"
 
 static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicator_row *r)
 {
@@ -691,10 +714,10 @@ static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicat
 		memcpy(v->stix_id + 11, us, OE_UUID_STR);
 	}
 	v->type = (oe_itype)sqlite3_column_int(st, 2);
-	v->value = col_str(st, 3, a);
+	v->value = oe_sq_text(st, 3, a);
 	v->tlp = sqlite3_column_int(st, 4);
 	v->confidence = sqlite3_column_int(st, 5);
-	v->description = col_str(st, 6, a);
+	v->description = oe_sq_text(st, 6, a);
 	v->created = sqlite3_column_int64(st, 7);
 	v->modified = sqlite3_column_int64(st, 8);
 	v->first_seen = sqlite3_column_int64(st, 9);
@@ -702,12 +725,12 @@ static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicat
 	v->valid_until = sqlite3_column_int64(st, 11);
 	v->revoked = sqlite3_column_int(st, 12) != 0;
 	r->org_id = sqlite3_column_int64(st, 13);
-	v->org_stix_id = col_str(st, 14, a);
-	v->org_name = col_str(st, 15, a);
+	v->org_stix_id = oe_sq_text(st, 14, a);
+	v->org_name = oe_sq_text(st, 15, a);
 	if (!v->value)
 		return OE_ENOMEM;
 
-	char *tags = col_str(st, 16, a);
+	char *tags = oe_sq_text(st, 16, a);
 	if (tags) {
 		size_t n = 1;
 		for (char *p = tags; *p; p++)
@@ -763,12 +786,16 @@ static int fill_indicator(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_indicat
 					ot[o[i].ntags++] = oe_arena_strdup(
 					    a, json_string_value(json_array_get(tg, k)));
 			o[i].tags = ot;
+			o[i].group_id = json_integer_value(json_array_get(e, 13));
+			o[i].via_peer = json_integer_value(json_array_get(e, 14));
 		}
 		json_decref(j);
 		r->others = o;
 		r->nothers = n;
 	}
 	r->n_orgs = 1 + (int64_t)r->nothers;
+	r->group_id = sqlite3_column_int64(st, 18);
+	r->via_peer = sqlite3_column_int64(st, 19);
 	return 0;
 }
 
@@ -777,7 +804,7 @@ static int sq_indicator_get(oe_store *s, int64_t id, const oe_uuid *uuid, oe_are
 {
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st =
-	    prep(q, uuid ? "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
+	    oe_sq_prep(q, uuid ? "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
 			   "WHERE i.uuid=?"
 			 : "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
 			   "WHERE i.id=?");
@@ -791,7 +818,7 @@ static int sq_indicator_get(oe_store *s, int64_t id, const oe_uuid *uuid, oe_are
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
 		ret = fill_indicator(q, st, a, out);
-	release(q, st);
+	oe_sq_done(q, st);
 	return ret;
 }
 
@@ -799,7 +826,8 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 			     oe_indicator_row **out, size_t *n)
 {
 	sq_store *q = SQ(s);
-	char sql[1024];
+	/* Room for the longest combination of filters; checked below. */
+	char sql[4096];
 	int len = snprintf(sql, sizeof(sql),
 			   "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
 			   "WHERE %s",
@@ -819,8 +847,10 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 				"indicator_orgs x WHERE x.indicator_id=i.id AND x.modified>=?5))");
 	/* TLP and revocation are judged on the caller's view, by the service:
 	 * filtering on the origin's hidden fields here would leak them. */
+	if ((size_t)len >= sizeof(sql) - 32)
+		return OE_EIO;
 	snprintf(sql + len, sizeof(sql) - (size_t)len, " ORDER BY i.uuid LIMIT ?7");
-	sqlite3_stmt *st = prep(q, sql);
+	sqlite3_stmt *st = oe_sq_prep(q, sql);
 	if (!st)
 		return OE_EIO;
 	if (f->has_after)
@@ -844,7 +874,7 @@ static int sq_indicator_list(oe_store *s, const oe_indicator_filter *f, oe_arena
 		ret = fill_indicator(q, st, a, &rows[cnt++]);
 	if (!ret && rc != SQLITE_DONE)
 		ret = OE_EIO;
-	release(q, st);
+	oe_sq_done(q, st);
 	*out = rows;
 	*n = cnt;
 	return ret;
@@ -854,26 +884,27 @@ static int sq_indicator_patch(oe_store *s, int64_t id, int64_t org_id, const oe_
 			      oe_time now)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st = prep(q, "SELECT org_id FROM indicators WHERE id=?");
+	sqlite3_stmt *st = oe_sq_prep(q, "SELECT org_id FROM indicators WHERE id=?");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	int64_t origin = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	release(q, st);
+	oe_sq_done(q, st);
 	if (rc != SQLITE_ROW)
 		return rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	bool own = origin == org_id;
 	/* ?2.. are "set" flags, so NULL can mean "clear" where a flag says so. */
-	st = prep(q,
+	st = oe_sq_prep(q,
 		  own ? "UPDATE indicators SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,confidence),"
 			"description=CASE WHEN ?3 THEN ?4 ELSE description END,valid_until=CASE "
 			"WHEN ?5 THEN ?6 ELSE valid_until END,revoked=ifnull(?7,revoked),"
-			"modified=?8 WHERE id=?9"
+			"modified=?8,group_id=CASE WHEN ?11 THEN ?12 ELSE group_id END WHERE id=?9"
 		      : "UPDATE indicator_orgs SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,"
 			"confidence),description=CASE WHEN ?3 THEN ?4 ELSE description END,"
 			"valid_until=CASE WHEN ?5 THEN ?6 ELSE valid_until END,revoked=ifnull(?7,"
-			"revoked),modified=?8 WHERE indicator_id=?9 AND org_id=?10");
+			"revoked),modified=?8,group_id=CASE WHEN ?11 THEN ?12 ELSE group_id END "
+			"WHERE indicator_id=?9 AND org_id=?10");
 	if (!st)
 		return OE_EIO;
 	if (p->tlp >= 0)
@@ -881,27 +912,30 @@ static int sq_indicator_patch(oe_store *s, int64_t id, int64_t org_id, const oe_
 	if (p->confidence >= 0)
 		sqlite3_bind_int(st, 2, p->confidence);
 	sqlite3_bind_int(st, 3, p->set_description);
-	bind_text_or_null(st, 4, p->description);
+	oe_sq_bind_text(st, 4, p->description);
 	sqlite3_bind_int(st, 5, p->set_valid_until);
-	bind_time_or_null(st, 6, p->valid_until);
+	oe_sq_bind_time(st, 6, p->valid_until);
 	if (p->revoked >= 0)
 		sqlite3_bind_int(st, 7, p->revoked);
 	sqlite3_bind_int64(st, 8, now);
 	sqlite3_bind_int64(st, 9, id);
 	if (!own)
 		sqlite3_bind_int64(st, 10, org_id);
-	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(q);
+	sqlite3_bind_int(st, 11, p->set_group);
+	if (p->group_id)
+		sqlite3_bind_int64(st, 12, p->group_id);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
 	if (!ret && sqlite3_changes(q->db) == 0)
 		ret = OE_ENOTFOUND;
-	release(q, st);
+	oe_sq_done(q, st);
 	if (!ret && p->set_tags) {
-		st = prep(q, "DELETE FROM indicator_tags WHERE indicator_id=? AND org_id=?");
+		st = oe_sq_prep(q, "DELETE FROM indicator_tags WHERE indicator_id=? AND org_id=?");
 		if (!st)
 			return OE_EIO;
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, org_id);
 		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
-		release(q, st);
+		oe_sq_done(q, st);
 		if (!ret)
 			ret = add_tags(q, id, org_id, p->tags, p->ntags, NULL);
 	}
@@ -914,7 +948,7 @@ static int sq_event_create(oe_store *s, const char *uuid, int64_t org_id, const 
 {
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st =
-	    prep(q, "INSERT INTO events(uuid,org_id,title,tlp,ext_id,created,modified)"
+	    oe_sq_prep(q, "INSERT INTO events(uuid,org_id,title,tlp,ext_id,created,modified)"
 		    " VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
@@ -922,16 +956,16 @@ static int sq_event_create(oe_store *s, const char *uuid, int64_t org_id, const 
 	sqlite3_bind_int64(st, 2, org_id);
 	sqlite3_bind_text(st, 3, title, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, tlp);
-	bind_text_or_null(st, 5, ext_id);
+	oe_sq_bind_text(st, 5, ext_id);
 	sqlite3_bind_int64(st, 6, now);
 	sqlite3_bind_int64(st, 7, now);
 	int rc = sqlite3_step(st);
 	int ret = rc == SQLITE_DONE ? 0 : (rc & 0xff) == SQLITE_CONSTRAINT ? OE_EEXIST : OE_EIO;
-	release(q, st);
+	oe_sq_done(q, st);
 	if (ret)
 		return ret;
 	*id = sqlite3_last_insert_rowid(q->db);
-	st = prep(q, "INSERT OR IGNORE INTO event_tags(event_id,tag) VALUES(?,?)");
+	st = oe_sq_prep(q, "INSERT OR IGNORE INTO event_tags(event_id,tag) VALUES(?,?)");
 	if (!st)
 		return OE_EIO;
 	for (size_t i = 0; i < ntags && !ret; i++) {
@@ -940,7 +974,7 @@ static int sq_event_create(oe_store *s, const char *uuid, int64_t org_id, const 
 		ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
 		sqlite3_reset(st);
 	}
-	release(q, st);
+	oe_sq_done(q, st);
 	return ret;
 }
 
@@ -948,24 +982,24 @@ static int sq_event_update(oe_store *s, int64_t id, const char *title, int tlp, 
 {
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st =
-	    prep(q, "UPDATE events SET title=ifnull(?1,title),tlp=max(tlp,ifnull(?2,"
+	    oe_sq_prep(q, "UPDATE events SET title=ifnull(?1,title),tlp=max(tlp,ifnull(?2,"
 		    "tlp)),modified=?3 WHERE id=?4 AND (title IS NOT ifnull(?1,title) OR "
 		    "tlp<ifnull(?2,tlp))");
 	if (!st)
 		return OE_EIO;
-	bind_text_or_null(st, 1, title);
+	oe_sq_bind_text(st, 1, title);
 	if (tlp >= 0)
 		sqlite3_bind_int(st, 2, tlp);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, id);
-	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(q);
-	release(q, st);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
+	oe_sq_done(q, st);
 	return ret;
 }
 
 static int sq_event_find_ext(oe_store *s, int64_t org_id, const char *ext_id, int64_t *id)
 {
-	sqlite3_stmt *st = prep(SQ(s), "SELECT id FROM events WHERE org_id=? AND ext_id=?");
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), "SELECT id FROM events WHERE org_id=? AND ext_id=?");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, org_id);
@@ -974,7 +1008,7 @@ static int sq_event_find_ext(oe_store *s, int64_t org_id, const char *ext_id, in
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(st, 0);
-	release(SQ(s), st);
+	oe_sq_done(SQ(s), st);
 	return ret;
 }
 
@@ -988,7 +1022,7 @@ static int sq_event_link(oe_store *s, int64_t event_id, int64_t indicator_id)
 	sqlite3_bind_int64(st, 2, indicator_id);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : sq_err(q);
+	return rc == SQLITE_DONE ? 0 : oe_sq_err(q);
 }
 
 #define EV_COLS "e.id,e.uuid,e.org_id,o.name,e.title,e.tlp,e.created,e.modified"
@@ -997,10 +1031,10 @@ static void fill_event(sqlite3_stmt *st, oe_arena *a, oe_event_row *e)
 {
 	memset(e, 0, sizeof(*e));
 	e->id = sqlite3_column_int64(st, 0);
-	e->uuid = col_str(st, 1, a);
+	e->uuid = oe_sq_text(st, 1, a);
 	e->org_id = sqlite3_column_int64(st, 2);
-	e->org_name = col_str(st, 3, a);
-	e->title = col_str(st, 4, a);
+	e->org_name = oe_sq_text(st, 3, a);
+	e->title = oe_sq_text(st, 4, a);
 	e->tlp = sqlite3_column_int(st, 5);
 	e->created = sqlite3_column_int64(st, 6);
 	e->modified = sqlite3_column_int64(st, 7);
@@ -1009,7 +1043,7 @@ static void fill_event(sqlite3_stmt *st, oe_arena *a, oe_event_row *e)
 static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, oe_event_row *out)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st = prep(q, uuid ? "SELECT " EV_COLS " FROM events e JOIN orgs o ON "
+	sqlite3_stmt *st = oe_sq_prep(q, uuid ? "SELECT " EV_COLS " FROM events e JOIN orgs o ON "
 					  "o.id=e.org_id WHERE e.uuid=?"
 					: "SELECT " EV_COLS " FROM events e JOIN orgs o ON "
 					  "o.id=e.org_id WHERE e.id=?");
@@ -1023,35 +1057,35 @@ static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, 
 	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	if (rc == SQLITE_ROW)
 		fill_event(st, a, out);
-	release(q, st);
+	oe_sq_done(q, st);
 	if (ret)
 		return ret;
 
-	st = prep(q, "SELECT tag FROM event_tags WHERE event_id=? ORDER BY tag");
+	st = oe_sq_prep(q, "SELECT tag FROM event_tags WHERE event_id=? ORDER BY tag");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, out->id);
 	size_t cap = 0, n = 0;
 	while (!ret && sqlite3_step(st) == SQLITE_ROW)
-		if (!(ret = arena_room(a, (void **)&out->tags, n, &cap, sizeof(*out->tags))))
-			out->tags[n++] = col_str(st, 0, a);
+		if (!(ret = oe_sq_grow(a, (void **)&out->tags, n, &cap, sizeof(*out->tags))))
+			out->tags[n++] = oe_sq_text(st, 0, a);
 	out->ntags = n;
-	release(q, st);
+	oe_sq_done(q, st);
 	if (ret)
 		return ret;
 
-	st = prep(q, "SELECT indicator_id FROM event_indicators WHERE event_id=? ORDER BY "
+	st = oe_sq_prep(q, "SELECT indicator_id FROM event_indicators WHERE event_id=? ORDER BY "
 		     "indicator_id");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, out->id);
 	cap = n = 0;
 	while (!ret && sqlite3_step(st) == SQLITE_ROW)
-		if (!(ret = arena_room(a, (void **)&out->indicator_ids, n, &cap,
+		if (!(ret = oe_sq_grow(a, (void **)&out->indicator_ids, n, &cap,
 				       sizeof(*out->indicator_ids))))
 			out->indicator_ids[n++] = sqlite3_column_int64(st, 0);
 	out->nindicators = n;
-	release(q, st);
+	oe_sq_done(q, st);
 	return ret;
 }
 
@@ -1059,7 +1093,7 @@ static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event
 			size_t *n)
 {
 	sqlite3_stmt *st =
-	    prep(SQ(s), "SELECT " EV_COLS " FROM event_indicators x JOIN events e ON "
+	    oe_sq_prep(SQ(s), "SELECT " EV_COLS " FROM event_indicators x JOIN events e ON "
 			"e.id=x.event_id JOIN orgs o ON o.id=e.org_id WHERE "
 			"x.indicator_id=? ORDER BY e.id LIMIT 100000");
 	if (!st)
@@ -1069,9 +1103,9 @@ static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event
 	oe_event_row *v = NULL;
 	int ret = 0;
 	while (!ret && sqlite3_step(st) == SQLITE_ROW)
-		if (!(ret = arena_room(a, (void **)&v, cnt, &cap, sizeof(*v))))
+		if (!(ret = oe_sq_grow(a, (void **)&v, cnt, &cap, sizeof(*v))))
 			fill_event(st, a, &v[cnt++]);
-	release(SQ(s), st);
+	oe_sq_done(SQ(s), st);
 	*out = v;
 	*n = cnt;
 	return ret;
@@ -1081,7 +1115,7 @@ static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, in
 			   int64_t count, oe_time first, oe_time last, oe_time now, int64_t *id)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st = prep(q, "INSERT INTO sightings(indicator_id,org_id,tlp,count,first_seen,"
+	sqlite3_stmt *st = oe_sq_prep(q, "INSERT INTO sightings(indicator_id,org_id,tlp,count,first_seen,"
 				   "last_seen,created) VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
@@ -1092,10 +1126,10 @@ static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, in
 	sqlite3_bind_int64(st, 5, first);
 	sqlite3_bind_int64(st, 6, last);
 	sqlite3_bind_int64(st, 7, now);
-	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(q);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
 	if (!ret)
 		*id = sqlite3_last_insert_rowid(q->db);
-	release(q, st);
+	oe_sq_done(q, st);
 	/* A sighting keeps its own window: it does not move any organisation's
 	 * assertion, whose seen times are that organisation's to state. */
 	return ret;
@@ -1104,7 +1138,7 @@ static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, in
 static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_sighting_row **out,
 			   size_t *n)
 {
-	sqlite3_stmt *st = prep(SQ(s), "SELECT s.id,s.org_id,o.name,s.count,s.first_seen,"
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), "SELECT s.id,s.org_id,o.name,s.count,s.first_seen,"
 				       "s.last_seen,s.tlp FROM sightings s JOIN orgs o ON "
 				       "o.id=s.org_id WHERE s.indicator_id=? ORDER BY s.id DESC "
 				       "LIMIT 100000");
@@ -1115,19 +1149,19 @@ static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_si
 	oe_sighting_row *v = NULL;
 	int ret = 0;
 	while (!ret && sqlite3_step(st) == SQLITE_ROW) {
-		if ((ret = arena_room(a, (void **)&v, cnt, &cap, sizeof(*v))))
+		if ((ret = oe_sq_grow(a, (void **)&v, cnt, &cap, sizeof(*v))))
 			break;
 		oe_sighting_row *r = &v[cnt++];
 		r->id = sqlite3_column_int64(st, 0);
 		r->indicator_id = indicator_id;
 		r->org_id = sqlite3_column_int64(st, 1);
-		r->org_name = col_str(st, 2, a);
+		r->org_name = oe_sq_text(st, 2, a);
 		r->count = sqlite3_column_int64(st, 3);
 		r->first_seen = sqlite3_column_int64(st, 4);
 		r->last_seen = sqlite3_column_int64(st, 5);
 		r->tlp = sqlite3_column_int(st, 6);
 	}
-	release(SQ(s), st);
+	oe_sq_done(SQ(s), st);
 	*out = v;
 	*n = cnt;
 	return ret;
@@ -1144,13 +1178,13 @@ static int sq_audit(oe_store *s, oe_time ts, const char *actor, const char *acti
 	sq_store *q = SQ(s);
 	if (!sqlite3_get_autocommit(q->db))
 		return audit_append(q, ts, actor, action, object, detail);
-	int ret = run(q, "BEGIN IMMEDIATE");
+	int ret = sq_begin(s);
 	if (ret)
 		return ret;
 	ret = audit_append(q, ts, actor, action, object, detail);
 	if (!ret)
 		return sq_commit(s);
-	exec(q, "ROLLBACK");
+	sq_rollback(s);
 	return ret;
 }
 
@@ -1158,12 +1192,12 @@ static int audit_append(sq_store *q, oe_time ts, const char *actor, const char *
 			const char *object, const char *detail)
 {
 	uint8_t prev[32] = {0}, h[32];
-	sqlite3_stmt *st = prep(q, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
+	sqlite3_stmt *st = oe_sq_prep(q, "SELECT hash FROM audit ORDER BY id DESC LIMIT 1");
 	if (!st)
 		return OE_EIO;
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32)
 		memcpy(prev, sqlite3_column_blob(st, 0), 32);
-	release(q, st);
+	oe_sq_done(q, st);
 
 	crypto_generichash_state g;
 	crypto_generichash_init(&g, NULL, 0, sizeof(h));
@@ -1177,24 +1211,24 @@ static int audit_append(sq_store *q, oe_time ts, const char *actor, const char *
 		crypto_generichash_update(&g, (const uint8_t *)parts[i], strlen(parts[i]) + 1);
 	crypto_generichash_final(&g, h, sizeof(h));
 
-	st = prep(q, "INSERT INTO audit(ts,actor,action,object,detail,hash) VALUES(?,?,?,?,?,?)");
+	st = oe_sq_prep(q, "INSERT INTO audit(ts,actor,action,object,detail,hash) VALUES(?,?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, ts);
 	sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-	bind_text_or_null(st, 4, object);
-	bind_text_or_null(st, 5, detail);
+	oe_sq_bind_text(st, 4, object);
+	oe_sq_bind_text(st, 5, detail);
 	sqlite3_bind_blob(st, 6, h, 32, SQLITE_STATIC);
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : OE_EIO;
-	release(q, st);
+	oe_sq_done(q, st);
 	return ret;
 }
 
 static int sq_stats(oe_store *s, int64_t *indicators, int64_t *events, int64_t *sightings,
 		    int64_t *orgs)
 {
-	sqlite3_stmt *st = prep(SQ(s), "SELECT (SELECT count(*) FROM indicators WHERE revoked=0),"
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), "SELECT (SELECT count(*) FROM indicators WHERE revoked=0),"
 				       "(SELECT count(*) FROM events),(SELECT count(*) FROM "
 				       "sightings),(SELECT count(*) FROM orgs)");
 	if (!st)
@@ -1207,8 +1241,13 @@ static int sq_stats(oe_store *s, int64_t *indicators, int64_t *events, int64_t *
 		*orgs = sqlite3_column_int64(st, 3);
 		ret = 0;
 	}
-	release(SQ(s), st);
+	oe_sq_done(SQ(s), st);
 	return ret;
+}
+
+static int sq_checkpoint(oe_store *s)
+{
+	return oe_sq_exec(SQ(s), "PRAGMA wal_checkpoint(TRUNCATE)");
 }
 
 static const oe_store_ops sqlite_ops = {
@@ -1235,6 +1274,10 @@ static const oe_store_ops sqlite_ops = {
     .indicator_get = sq_indicator_get,
     .indicator_list = sq_indicator_list,
     .indicator_patch = sq_indicator_patch,
+    .indicator_marks = oe_sq_indicator_marks,
+    .indicator_scan = oe_sq_indicator_scan,
+    .indicator_scan_changed = oe_sq_indicator_scan_changed,
+    .indicator_changes_prune = oe_sq_indicator_changes_prune,
     .event_create = sq_event_create,
     .event_update = sq_event_update,
     .event_find_ext = sq_event_find_ext,
@@ -1245,21 +1288,25 @@ static const oe_store_ops sqlite_ops = {
     .sightings_of = sq_sightings_of,
     .audit = sq_audit,
     .stats = sq_stats,
+    .checkpoint = sq_checkpoint,
+    .report = &oe_sqlite_report_ops,
+    .share = &oe_sqlite_share_ops,
+    .taxii = &oe_sqlite_taxii_ops,
 };
 
-const int oe_store_schema_version = 2;
+const int oe_store_schema_version = 6;
 
 static int migrate(sq_store *q, char *err, size_t errcap)
 {
 	int version = 0;
-	sqlite3_stmt *st = prep(q, "PRAGMA user_version");
+	sqlite3_stmt *st = oe_sq_prep(q, "PRAGMA user_version");
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
-		release(q, st);
+		oe_sq_done(q, st);
 		snprintf(err, errcap, "cannot read the schema version: %s", sqlite3_errmsg(q->db));
 		return OE_EIO;
 	}
 	version = sqlite3_column_int(st, 0);
-	release(q, st);
+	oe_sq_done(q, st);
 	if (version > (int)oe_migrations_count) {
 		snprintf(err, errcap,
 			 "the database has schema version %d, newer than this oureyes (%d); "
@@ -1270,12 +1317,12 @@ static int migrate(sq_store *q, char *err, size_t errcap)
 	for (int v = version; v < (int)oe_migrations_count; v++) {
 		char pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", v + 1);
-		if (exec(q, "BEGIN IMMEDIATE") ||
+		if (oe_sq_exec(q, "BEGIN IMMEDIATE") ||
 		    sqlite3_exec(q->db, oe_migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
-		    exec(q, pragma) || exec(q, "COMMIT")) {
+		    oe_sq_exec(q, pragma) || oe_sq_exec(q, "COMMIT")) {
 			snprintf(err, errcap, "migration %d failed: %s", v + 1,
 				 sqlite3_errmsg(q->db));
-			exec(q, "ROLLBACK");
+			oe_sq_exec(q, "ROLLBACK");
 			return OE_EIO;
 		}
 	}
@@ -1310,9 +1357,17 @@ int oe_store_open(const char *dir, bool create, oe_store **out, char *err, size_
 	sqlite3_busy_timeout(q->db, 10000);
 	sqlite3_extended_result_codes(q->db, 1);
 	int ret;
-	if (exec(q, "PRAGMA journal_mode=WAL") || exec(q, "PRAGMA synchronous=NORMAL") ||
-	    exec(q, "PRAGMA foreign_keys=ON") || exec(q, "PRAGMA cache_size=-65536")) {
+	if (oe_sq_exec(q, "PRAGMA journal_mode=WAL") || oe_sq_exec(q, "PRAGMA synchronous=NORMAL") ||
+	    oe_sq_exec(q, "PRAGMA foreign_keys=ON") ||
+	    /* Erased report text and evidence rows are overwritten, not
+	     * only unlinked from the b-tree (retention, report.c). */
+	    oe_sq_exec(q, "PRAGMA secure_delete=ON") || oe_sq_exec(q, "PRAGMA cache_size=-65536")) {
 		snprintf(err, errcap, "cannot configure %s: %s", path, sqlite3_errmsg(q->db));
+		ret = OE_EIO;
+		goto fail;
+	}
+	if (oe_sq_taxii_register(q->db)) {
+		snprintf(err, errcap, "cannot register SQL functions on %s", path);
 		ret = OE_EIO;
 		goto fail;
 	}

@@ -53,6 +53,8 @@ typedef struct oe_assertion {
 	const char *org_stix_id, *org_name;
 	const char *const *tags;
 	size_t ntags;
+	int64_t group_id; /* sharing group (0: none) */
+	int64_t via_peer; /* the peer it came from (0: made here) */
 } oe_assertion;
 
 /* One stored indicator with what correlates with it. v holds the origin's
@@ -66,6 +68,8 @@ typedef struct {
 	int64_t n_sightings; /* sum of visible counts: filled by the service */
 	size_t nothers;
 	oe_assertion *others;
+	int64_t group_id, via_peer; /* of the origin's assertion */
+	int64_t view_group;	    /* of the assertion shown (oe_svc_visible) */
 } oe_indicator_row;
 
 /* A change to one assertion; what is not set stays. */
@@ -80,6 +84,8 @@ typedef struct {
 	char **tags;
 	size_t ntags;
 	int revoked; /* -1: keep, 0 or 1 */
+	bool set_group; /* group_id 0: no group */
+	int64_t group_id;
 } oe_indicator_patch;
 
 typedef struct {
@@ -95,6 +101,29 @@ typedef struct {
 } oe_indicator_filter;
 
 typedef enum { OE_UPSERT_CREATED, OE_UPSERT_UPDATED, OE_UPSERT_UNCHANGED } oe_upsert_outcome;
+
+/* One assertion as the matcher reads it (indicator_scan). */
+typedef struct {
+	int64_t org_id;
+	int tlp, confidence;
+	oe_time valid_until; /* 0: none */
+	bool revoked;
+	int64_t group_id; /* sharing group; 0: none */
+	const char *tags; /* the organisation's tags joined by U+001F; NULL: none */
+	size_t tags_len;
+} oe_scan_assertion;
+
+/* One indicator as the matcher reads it: its assertions, the origin's first. */
+typedef struct {
+	int64_t id;
+	int type;
+	const char *value;
+	size_t len;
+	size_t n;
+	const oe_scan_assertion *a;
+} oe_scan_row;
+
+typedef int (*oe_scan_fn)(void *arg, const oe_scan_row *row);
 
 typedef struct {
 	int64_t id;
@@ -127,6 +156,287 @@ typedef struct {
 	char *label;
 	oe_time created, revoked;
 } oe_keyinfo;
+
+
+/* --- reports ---------------------------------------------------------- */
+
+/* One citizen's report as stored. Sealed data is never read into a row;
+ * has_contact / has_payout say whether there is any. */
+typedef struct {
+	int64_t id;
+	char *uuid; /* report--<uuid> */
+	int category, status, tlp;
+	char *lang;
+	char *description; /* NULL once erased */
+	oe_time occurred_at;
+	char *loss_amount, *loss_currency;
+	bool has_contact, has_payout;
+	char *assignee;
+	oe_time created, modified, due_at, triaged_at, actioned_at, closed_at, erased;
+	int64_t duplicate_of; /* 0: none */
+	char *duplicate_of_uuid;
+	int reward_state;
+	char *reward_amount, *reward_currency;
+	bool overdue_logged;
+	int64_t n_indicators, n_files, n_messages;
+} oe_report_row;
+
+typedef struct {
+	int kind;
+	char *value, *qualifier;
+	int64_t indicator_id; /* 0: not understood */
+} oe_report_ident_row;
+
+typedef struct {
+	int64_t id;
+	int author; /* 0 reporter, 1 analyst */
+	char *actor;
+	char *body;
+	oe_time created;
+	int64_t nfiles;
+} oe_report_message_row;
+
+typedef struct {
+	int64_t id, message_id;
+	char sha256[65];
+	char *mime, *name;
+	int64_t size;
+	oe_time created;
+} oe_report_file_row;
+
+typedef struct {
+	oe_time at;
+	char *actor, *field, *old, *new_;
+} oe_report_history_row;
+
+typedef struct {
+	int64_t indicator_id;
+	int source; /* 0 field, 1 text */
+} oe_report_link;
+
+typedef struct {
+	int status;	   /* -1: any */
+	bool open_only;	   /* new .. actioned */
+	int category;	   /* -1: any */
+	bool overdue;	   /* open and past due at now */
+	oe_time now;
+	bool sort_created; /* newest first; else by due date, soonest first */
+	int64_t after_key, after_id; /* keyset cursor: (due_at or -created, id) */
+	bool has_after;
+	size_t limit;
+} oe_report_filter;
+
+/* How an indicator stands in reports: for the public check and for the
+ * correlations an analyst sees. Duplicates and rejected reports are left
+ * out; exclude (a report id, or 0) too. */
+typedef struct {
+	int64_t reports;
+	int64_t by_category[16];
+	oe_time first, last;
+	bool actioned; /* a linked report reached "actioned" */
+} oe_report_stats;
+
+typedef struct oe_report_store_ops {
+	/* A new report; sealed contact may be NULL. */
+	int (*create)(oe_store *s, const oe_report_row *r, const uint8_t receipt_hash[32],
+		      const uint8_t *contact, size_t contact_len, int64_t *id);
+	int (*ident_add)(oe_store *s, int64_t report_id, int seq, int kind, const char *value,
+			 const char *qualifier, int64_t indicator_id);
+	int (*link)(oe_store *s, int64_t report_id, int64_t indicator_id, int source);
+	int (*file_add)(oe_store *s, int64_t report_id, int64_t message_id, const char *sha256,
+			const char *mime, int64_t size, const char *name, oe_time now);
+	int (*message_add)(oe_store *s, int64_t report_id, int author, const char *actor,
+			   const char *body, oe_time now, int64_t *id);
+	int (*history_add)(oe_store *s, int64_t report_id, oe_time at, const char *actor,
+			   const char *field, const char *old, const char *new_);
+	/* The report whose receipt hashes to h; OE_ENOTFOUND. */
+	int (*find_receipt)(oe_store *s, const uint8_t h[32], int64_t *id);
+	/* By id, or by uuid when uuid is not NULL. */
+	int (*get)(oe_store *s, int64_t id, const char *uuid, oe_arena *a, oe_report_row *out);
+	int (*list)(oe_store *s, const oe_report_filter *f, oe_arena *a, oe_report_row **out,
+		    size_t *n);
+	/* Write status, category, tlp, assignee, times, duplicate_of and reward
+	 * fields of r (by r->id). */
+	int (*update)(oe_store *s, const oe_report_row *r);
+	int (*idents)(oe_store *s, int64_t report_id, oe_arena *a, oe_report_ident_row **out,
+		      size_t *n);
+	int (*links)(oe_store *s, int64_t report_id, oe_arena *a, oe_report_link **out,
+		     size_t *n);
+	int (*messages)(oe_store *s, int64_t report_id, oe_arena *a, oe_report_message_row **out,
+			size_t *n);
+	int (*files)(oe_store *s, int64_t report_id, oe_arena *a, oe_report_file_row **out,
+		     size_t *n);
+	int (*history)(oe_store *s, int64_t report_id, oe_arena *a, oe_report_history_row **out,
+		       size_t *n);
+	/* Sealed bytes: which is 0 for contact, 1 for payout. OE_ENOTFOUND when
+	 * there are none. set with NULL clears. */
+	int (*sealed_get)(oe_store *s, int64_t id, int which, oe_arena *a, uint8_t **out,
+			  size_t *len);
+	int (*sealed_set)(oe_store *s, int64_t id, int which, const uint8_t *data, size_t len);
+	int (*stats)(oe_store *s, int64_t indicator_id, int64_t exclude, oe_report_stats *out);
+	/* Open reports past due at now not logged yet: marked logged, returned. */
+	int (*overdue_take)(oe_store *s, oe_time now, oe_arena *a, oe_report_row **out,
+			    size_t *n);
+	/* Open and overdue reports per category (arrays of OE_RC__COUNT). */
+	int (*counts)(oe_store *s, oe_time now, int64_t *open, int64_t *overdue, size_t ncat);
+	/* Up to limit closed (or rejected) reports, closed before `before`, not
+	 * erased yet. */
+	int (*erasable)(oe_store *s, oe_time before, size_t limit, oe_arena *a, int64_t **ids,
+			size_t *n);
+	/* Erase a report's text, identifiers as typed, messages, sealed data and
+	 * file rows; returns the sha256 of each file row removed. */
+	int (*erase)(oe_store *s, int64_t id, oe_time now, oe_arena *a, char ***sha, size_t *n);
+	/* How many file rows still name sha256. */
+	int (*file_refs)(oe_store *s, const char *sha256, int64_t *n);
+} oe_report_store_ops;
+
+
+/* --- sharing: partner nodes and sharing groups (docs/sharing.md) --------- */
+
+typedef struct {
+	int64_t id;
+	char *name;
+	int64_t org_id;	 /* the partner's operator organisation */
+	char *org_name;
+	char *org_stix_id;
+	char *url;	 /* NULL until we pull from it */
+	bool has_key;	 /* the key to pull with is stored (sealed) */
+	char *identity;	 /* learnt at the first sync */
+	int64_t interval; /* seconds, 0: the default */
+	oe_time created, last_attempt, last_success, next_attempt;
+	char *last_error;
+	int64_t errors, objects;
+} oe_peer_row;
+
+typedef struct {
+	int64_t id;
+	char *name;
+	int64_t owner_org;
+	char *owner_name;
+	int64_t peer_id; /* received from this peer; 0: ours */
+	oe_time created;
+} oe_group_row;
+
+typedef struct {
+	int64_t org_id, peer_id; /* one of them is 0 */
+	char *name;		 /* the org's or peer's name */
+	char *stix_id;		 /* the org's identity (of a peer: its operator's) */
+} oe_group_member;
+
+typedef struct oe_share_store_ops {
+	int (*peer_create)(oe_store *s, const char *name, int64_t org_id, oe_time now,
+			   int64_t *id);
+	/* By id, or by name when name is not NULL. */
+	int (*peer_get)(oe_store *s, int64_t id, const char *name, oe_arena *a, oe_peer_row *out);
+	int (*peer_list)(oe_store *s, oe_arena *a, oe_peer_row **out, size_t *n);
+	/* Where to pull from and with which (sealed) key. */
+	int (*peer_set_remote)(oe_store *s, int64_t id, const char *url, const uint8_t *key_sealed,
+			       size_t len);
+	int (*peer_key)(oe_store *s, int64_t id, oe_arena *a, uint8_t **sealed, size_t *len);
+	/* The outcome of a pull: error NULL on success. */
+	int (*peer_status)(oe_store *s, int64_t id, oe_time attempt, const char *error,
+			   oe_time next_attempt, int64_t objects);
+	int (*peer_set_identity)(oe_store *s, int64_t id, const char *identity);
+	int (*cursor_get)(oe_store *s, int64_t peer_id, const char *collection, oe_arena *a,
+			  char **added_after);
+	int (*cursor_set)(oe_store *s, int64_t peer_id, const char *collection,
+			  const char *added_after);
+
+	int (*group_create)(oe_store *s, const char *name, int64_t owner_org, int64_t peer_id,
+			    oe_time now, int64_t *id);
+	/* By id, or by (name, owner_org) when name is not NULL. */
+	int (*group_get)(oe_store *s, int64_t id, const char *name, int64_t owner_org, oe_arena *a,
+			 oe_group_row *out);
+	/* Groups owned by owner_org, or every group when owner_org is 0. */
+	int (*group_list)(oe_store *s, int64_t owner_org, oe_arena *a, oe_group_row **out,
+			  size_t *n);
+	int (*member_add)(oe_store *s, int64_t group_id, int64_t org_id, int64_t peer_id);
+	int (*members)(oe_store *s, int64_t group_id, oe_arena *a, oe_group_member **out,
+		       size_t *n);
+	/* The groups naming org_id, and (for a peer key) those naming a peer
+	 * whose operator is org_id, ascending, at most max of each. */
+	int (*viewer_groups)(oe_store *s, int64_t org_id, bool peer, int64_t *groups, size_t max,
+			     size_t *n, int64_t *peer_groups, size_t pmax, size_t *pn);
+
+	/* --- what a pull from a peer writes (service/sync.c) --- */
+	/* The organisation whose identity is stix_id, and what it is to us:
+	 * OE_ORG_LOCAL, OE_ORG_PEER (a partner's operator) or OE_ORG_REMOTE
+	 * (learnt from a peer). OE_ENOTFOUND when none. */
+	int (*org_find)(oe_store *s, const char *stix_id, int64_t *org_id, int *kind);
+	/* A remote organisation first learnt from peer_id. Its name is made
+	 * unique when a local one has it already ("NAME (PEER)"). */
+	int (*org_remote_create)(oe_store *s, const char *stix_id, const char *name,
+				 const char *country, int64_t peer_id, oe_time now, int64_t *id);
+	/* Give org_id (a partner's operator) its real identity stix_id, and its
+	 * country when not NULL. A remote organisation that holds stix_id
+	 * already (learnt through another partner) is merged into org_id;
+	 * OE_ECONFLICT when a local organisation or another partner holds it. */
+	int (*org_rebind)(oe_store *s, int64_t org_id, const char *stix_id, const char *country);
+	/* Remove every member of a group (a received group is rewritten as its
+	 * sender lists it now). */
+	int (*member_clear)(oe_store *s, int64_t group_id);
+	/* Write org_id's assertion exactly as c says, the way its origin made
+	 * it (a pull from a peer): a new assertion is created at c->modified;
+	 * an existing one is replaced - tags too - only when c->modified is
+	 * newer, or equal and c revokes it; otherwise UNCHANGED. The indicator
+	 * row is created with c->ext_id when the value is new. */
+	int (*assertion_put)(oe_store *s, const oe_ioc *c, int64_t org_id, oe_time created,
+			     int64_t *id, oe_upsert_outcome *outcome);
+} oe_share_store_ops;
+
+/* What an organisation is to this node (org_find). */
+enum { OE_ORG_LOCAL = 0, OE_ORG_PEER = 1, OE_ORG_REMOTE = 2 };
+
+/* --- TAXII 2.1: the collections' log (migrations/0006_taxii.sql) --------- */
+
+/* One row of a collection's log, with the assertion as it is now. */
+typedef struct {
+	oe_time date_added;
+	int64_t obj_key; /* first 8 bytes of the object's uuid */
+	int64_t indicator_id, org_id;
+	oe_time version; /* the assertion's modified time when the row was written */
+	bool deleted;	 /* the assertion left the collection */
+	/* The assertion now; false when it no longer exists (then only the
+	 * fields above are set). */
+	bool present;
+	/* v.stix_id is left empty (the object's id is derived from org_stix_id
+	 * and the value: core/stix_obj.h); v.org_* name the asserting
+	 * organisation. */
+	oe_indicator_view v;
+	const char *org_country;
+	oe_time org_created;
+	int64_t group_id, via_peer; /* 0: none */
+} oe_taxii_row;
+
+/* The outcome of one POST of objects. */
+typedef struct {
+	char *id;
+	int64_t org_id;
+	oe_time created;
+	int64_t total, success, failure, pending;
+	char *details; /* JSON: {"successes":[...],"failures":[...],"pendings":[...]} */
+} oe_taxii_status_row;
+
+typedef struct oe_taxii_store_ops {
+	/* Up to limit rows of collection scope added after `after`, in the
+	 * order they were added. */
+	int (*page)(oe_store *s, const char *scope, oe_time after, size_t limit, oe_arena *a,
+		    oe_taxii_row **out, size_t *n);
+	/* The rows of collection scope whose object key is key (in practice
+	 * one, or none), oldest first. */
+	int (*object)(oe_store *s, const char *scope, int64_t key, oe_arena *a, oe_taxii_row **out,
+		      size_t *n);
+	/* Take org_id's assertion of indicator_id (object key key) out of
+	 * collection scope: a row marked deleted. */
+	int (*remove)(oe_store *s, const char *scope, int64_t key, int64_t indicator_id,
+		      int64_t org_id);
+	/* The peers (partner nodes) whose operator organisation is org_id. */
+	int (*peer_ids)(oe_store *s, int64_t org_id, int64_t *ids, size_t max, size_t *n);
+	/* Store a status (and forget those created before expire). */
+	int (*status_put)(oe_store *s, const oe_taxii_status_row *st, oe_time expire);
+	/* OE_ENOTFOUND when there is none of that id. */
+	int (*status_get)(oe_store *s, const char *id, oe_arena *a, oe_taxii_status_row *out);
+} oe_taxii_store_ops;
 
 typedef struct oe_store_ops {
 	const char *name;
@@ -180,6 +490,23 @@ typedef struct oe_store_ops {
 	int (*indicator_patch)(oe_store *s, int64_t id, int64_t org_id, const oe_indicator_patch *p,
 			       oe_time now);
 
+	/* For the in-memory matcher (src/match/), which reads every indicator
+	 * once and then follows changes; see migrations/0004_match.sql.
+	 * The highest indicator id and change sequence number (0 when none). */
+	int (*indicator_marks)(oe_store *s, int64_t *max_id, int64_t *max_seq);
+	/* Every indicator with id > after_id, in id order, with every
+	 * organisation's assertion and tags, one call of fn each (what fn sees
+	 * is valid during the call only). Reads the tables sequentially: no
+	 * allocation per row. Stops at fn's first non-zero return, returned. */
+	int (*indicator_scan)(oe_store *s, int64_t after_id, oe_scan_fn fn, void *arg);
+	/* The same for the indicators with id <= upto_id changed after change
+	 * sequence number after_seq; OE_ETOOBIG (and no call) when more than
+	 * limit indicators changed. */
+	int (*indicator_scan_changed)(oe_store *s, int64_t after_seq, int64_t upto_id, size_t limit,
+				      oe_scan_fn fn, void *arg);
+	/* Forget changes up to sequence number upto_seq (read already). */
+	int (*indicator_changes_prune)(oe_store *s, int64_t upto_seq);
+
 	int (*event_create)(oe_store *s, const char *uuid, int64_t org_id, const char *title,
 			    int tlp, char *const *tags, size_t ntags, const char *ext_id,
 			    oe_time now, int64_t *id);
@@ -206,6 +533,14 @@ typedef struct oe_store_ops {
 	/* Counts for /metrics. */
 	int (*stats)(oe_store *s, int64_t *indicators, int64_t *events, int64_t *sightings,
 		     int64_t *orgs);
+
+	/* Copy the write-ahead log into the database and truncate it, so that
+	 * erased data leaves no copy behind. */
+	int (*checkpoint)(oe_store *s);
+
+	const oe_report_store_ops *report;
+	const oe_share_store_ops *share;
+	const oe_taxii_store_ops *taxii;
 } oe_store_ops;
 
 struct oe_store {
@@ -217,6 +552,11 @@ struct oe_store {
  * returns a negative code and writes a message into err. */
 int oe_store_open(const char *dir, bool create, oe_store **out, char *err, size_t errcap);
 void oe_store_close(oe_store *s); /* NULL is fine */
+
+/* How many write transactions this process has committed: whoever reads
+ * the store in the background (the matcher) can tell a writer when it has
+ * read as far as that writer's commit. */
+uint64_t oe_store_writes(void);
 
 /* The STIX id of an indicator: indicator--uuid5(ns, "type:value"). */
 void oe_indicator_uuid(int type, const char *value, oe_uuid *u);

@@ -59,11 +59,46 @@ static void refuse(void **state)
 	}
 }
 
+static void durations(void **state)
+{
+	struct {
+		const char *in;
+		oe_time us; /* -1: refused */
+	} t[] = {
+	    {"30d", (oe_time)30 * 86400 * 1000000},
+	    {"12h", (oe_time)12 * 3600 * 1000000},
+	    {"90m", (oe_time)90 * 60 * 1000000},
+	    {"5s", 5000000},
+	    {"2w", (oe_time)14 * 86400 * 1000000},
+	    {"0d", 0},
+	    {"36600d", (oe_time)36600 * 86400 * 1000000},
+	    {"36601d", -1},
+	    {"99999999999999999999s", -1},
+	    {"30", -1},
+	    {"d", -1},
+	    {"", -1},
+	    {"30dd", -1},
+	    {"-1d", -1},
+	    {"1.5d", -1},
+	    {"30D", -1},
+	    {" 30d", -1},
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		oe_time got = -1;
+		int rc = oe_duration_parse(t[i].in, &got);
+		if (t[i].us < 0 ? rc == 0 : rc != 0 || got != t[i].us)
+			fail_msg("%s: rc %d, %lld us; want %lld", t[i].in, rc, (long long)got,
+				 (long long)t[i].us);
+	}
+	assert_int_equal(oe_duration_parse(NULL, &(oe_time){0}), OE_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(parse_format),
 	    cmocka_unit_test(refuse),
+	    cmocka_unit_test(durations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

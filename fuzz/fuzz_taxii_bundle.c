@@ -1,0 +1,133 @@
+/* fuzz_taxii_bundle.c - what a partner node answers the sync client: a
+ * TAXII envelope of one page (and, from the same bytes, a discovery
+ * document and a collection list). Beyond not crashing, whatever the parser
+ * takes must hold what the importer relies on - an id derived from its
+ * origin and value, a canonical value, a TLP a peer may send, bounded group
+ * lists, text that renders as JSON - and must come back the same when this
+ * node's TAXII server writes it out and the parser reads that again. */
+#include <stdint.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ioc.h"
+#include "core/json.h"
+#include "core/stix_obj.h"
+#include "core/taxii_env.h"
+#include "core/tlp.h"
+
+static const oe_canon_opts opts = {"ID"};
+
+static void must_json(const char *s)
+{
+	json_t *j = json_string(s);
+	if (!j)
+		abort(); /* not valid UTF-8: it could not be stored or shown */
+	json_decref(j);
+}
+
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static void check_indicator(const oe_env_indicator *d)
+{
+	oe_uuid want, got;
+	char canon[OE_VALUE_MAX + 1];
+	const char *why;
+	oe_stix_assertion_uuid(d->created_by, d->type, d->value, &want);
+	if (oe_uuid_parse(d->id + 11, &got) || memcmp(want.b, got.b, 16) ||
+	    d->tlp < OE_TLP_CLEAR || d->tlp > OE_TLP_AMBER_STRICT ||
+	    oe_canon(d->type, d->value, strlen(d->value), &opts, canon, sizeof(canon), &why) ||
+	    strcmp(canon, d->value) || d->nmembers > OE_ENV_MAX_MEMBERS ||
+	    (d->group && d->tlp < OE_TLP_AMBER) || d->confidence > 100 ||
+	    d->nlabels > OE_TAGS_MAX || (d->description && strlen(d->description) > OE_TEXT_MAX))
+		abort();
+	for (size_t i = 0; i < d->nlabels; i++)
+		must_json(d->labels[i]);
+	if (d->description)
+		must_json(d->description);
+}
+
+/* Written by the server's renderer and read back: the same assertion. */
+static void check_roundtrip(const oe_env_indicator *d)
+{
+	oe_indicator_view v = {.type = d->type,
+			       .value = d->value,
+			       .tlp = d->tlp,
+			       .confidence = d->confidence,
+			       .description = d->description,
+			       .tags = d->labels,
+			       .ntags = d->nlabels,
+			       .created = d->created,
+			       .modified = d->modified,
+			       .first_seen = d->valid_from,
+			       .valid_until = d->valid_until,
+			       .org_stix_id = d->created_by,
+			       .revoked = d->revoked};
+	memcpy(v.stix_id, d->id, strlen(d->id) + 1);
+	json_t *o = oe_stix_assertion_json(&v, d->group, d->members, d->nmembers);
+	json_t *env = o ? json_pack("{s:[o]}", "objects", o) : NULL;
+	char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
+	json_decref(env);
+	if (!text)
+		abort(); /* everything the client takes, the server can write */
+	oe_arena a = OE_ARENA_INIT;
+	oe_env_page p;
+	char err[256];
+	if (oe_env_parse(text, strlen(text), &opts, &a, &p, err, sizeof(err)) || p.nindicators != 1)
+		abort();
+	const oe_env_indicator *e = &p.indicators[0];
+	if (e->type != d->type || !same(e->value, d->value) || e->tlp != d->tlp ||
+	    e->revoked != d->revoked || !same(e->id, d->id) || !same(e->created_by, d->created_by) ||
+	    !same(e->group, d->group) || e->nmembers != d->nmembers || e->nlabels != d->nlabels)
+		abort();
+	oe_arena_clear(&a);
+	free(text);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	oe_arena a = OE_ARENA_INIT;
+	oe_env_page p;
+	char err[256];
+	if (oe_env_parse((const char *)data, size, &opts, &a, &p, err, sizeof(err)) == 0) {
+		if (p.nindicators + p.nidentities + p.nrefused + p.skipped != p.nobjects ||
+		    p.nobjects > OE_ENV_MAX_OBJECTS)
+			abort();
+		for (size_t i = 0; i < p.nindicators; i++) {
+			check_indicator(&p.indicators[i]);
+			if (i < 8)
+				check_roundtrip(&p.indicators[i]);
+		}
+		for (size_t i = 0; i < p.nidentities; i++)
+			must_json(p.identities[i].name);
+		for (size_t i = 0; i < p.nrefused && i < OE_ENV_MAX_REFUSALS; i++) {
+			must_json(p.refused[i].ref);
+			must_json(p.refused[i].reason);
+		}
+		if (p.next)
+			must_json(p.next);
+	}
+	oe_arena_clear(&a);
+
+	oe_env_discovery d;
+	if (oe_env_discovery_parse((const char *)data, size, &a, &d, err, sizeof(err)) == 0) {
+		for (size_t i = 0; i < d.nroots; i++)
+			must_json(d.roots[i]);
+		if (d.has_node)
+			must_json(d.node.name);
+	}
+	oe_arena_clear(&a);
+
+	oe_env_collection *c;
+	size_t n;
+	if (oe_env_collections_parse((const char *)data, size, &a, &c, &n, err, sizeof(err)) == 0)
+		for (size_t i = 0; i < n; i++) {
+			must_json(c[i].id);
+			must_json(c[i].title);
+		}
+	oe_arena_clear(&a);
+	return 0;
+}

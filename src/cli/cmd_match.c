@@ -1,0 +1,349 @@
+/* cmd_match.c - oureyes match: log lines against every live indicator.
+ *
+ * The input is read in rounds of CHUNK bytes cut at the last line end; each
+ * round is split at line ends into one part per thread, each scanned into
+ * its own buffer, and the buffers are written in order. Memory stays at about two
+ * rounds whatever the input. A line longer than a round (no line end in
+ * CHUNK bytes) is scanned in pieces cut at white space, all with its one
+ * line number. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "match/run.h"
+#include "service/matcher.h"
+
+/* Bytes read per round: large enough that thread start-up is noise, small
+ * enough that a round's hits and input stay in memory comfortably. */
+#define CHUNK	    ((size_t)32 << 20)
+#define THREADS_MAX 16
+
+static const char match_help[] =
+    "usage: oureyes match --data DIR [--org NAME] [--format jsonl|text] [--stats]\n"
+    "                     [--threads N] [FILE...]\n\n"
+    "Read log lines from each FILE (standard input when none, or '-') and print one\n"
+    "line per hit against every live indicator the organisation (default: the\n"
+    "node's own) may see: JSON lines {line, value, type, indicator, indicator_type,\n"
+    "id, how, tlp[, warninglist]} or, with --format text, tab-separated\n"
+    "LINE HOW TYPE VALUE INDICATOR. IPs, domains, URLs, e-mail addresses, phone\n"
+    "numbers and hashes are taken from anywhere in a line; how is exact, cidr,\n"
+    "parent-domain or url-host. --stats prints the load time, memory per entry,\n"
+    "lines/s and MB/s on standard error as one JSON line. A progress bar is shown\n"
+    "on a terminal for files over 64 MB.\n";
+
+typedef struct job job;
+
+typedef struct {
+	pthread_t th;
+	const char *p;
+	size_t len;
+	uint64_t lines;
+	oe_match_run run;
+	oe_buf out;
+} part;
+
+struct job {
+	int nparts;
+	part parts[THREADS_MAX];
+	uint64_t base; /* lines before this round */
+	oe_match_run proto;
+};
+
+static uint64_t count_lines(const char *p, size_t n)
+{
+	uint64_t c = 0;
+	const char *end = p + n;
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p)))) {
+		c++;
+		p++;
+	}
+	return c;
+}
+
+static void *work(void *arg)
+{
+	part *pt = arg;
+	oe_match_run_lines(&pt->run, pt->p, pt->len);
+	return NULL;
+}
+
+/* Scan [p, p + n) of whole lines with the job's threads; write the hits. */
+static int round_run(job *j, const char *p, size_t n, uint64_t *hits, FILE *out)
+{
+	int np = j->nparts;
+	if (n < (size_t)np * 65536)
+		np = 1;
+	const char *at = p, *end = p + n;
+	uint64_t line = j->base + 1;
+	for (int k = 0; k < np; k++) {
+		part *pt = &j->parts[k];
+		const char *stop = k == np - 1 ? end : p + n / (size_t)np * (size_t)(k + 1);
+		if (stop < at)
+			stop = at;
+		if (stop < end) {
+			const char *nl = memchr(stop, '\n', (size_t)(end - stop));
+			stop = nl ? nl + 1 : end;
+		}
+		pt->p = at;
+		pt->len = (size_t)(stop - at);
+		/* A part's first line number: the lines before it (memchr runs
+		 * at memory speed; the scan is what takes the threads). */
+		pt->lines = count_lines(pt->p, pt->len);
+		if (pt->len && pt->p[pt->len - 1] != '\n')
+			pt->lines++; /* the input's last line, without its end */
+		oe_buf_clear(&pt->out);
+		pt->run = j->proto;
+		pt->run.out = &pt->out;
+		pt->run.line = line;
+		line += pt->lines;
+		at = stop;
+	}
+	int started = 1;
+	for (; started < np; started++)
+		if (pthread_create(&j->parts[started].th, NULL, work, &j->parts[started]) != 0)
+			break;
+	work(&j->parts[0]);
+	for (int k = started; k < np; k++)
+		work(&j->parts[k]); /* no thread for it: here */
+	for (int k = 1; k < started; k++)
+		pthread_join(j->parts[k].th, NULL);
+	for (int k = 0; k < np; k++) {
+		part *pt = &j->parts[k];
+		if (oe_buf_error(&pt->out))
+			return oe_buf_error(&pt->out);
+		if (pt->out.len && fwrite(pt->out.data, 1, pt->out.len, out) != pt->out.len)
+			return OE_EIO;
+		j->base += pt->lines;
+		*hits += pt->run.hits;
+	}
+	return 0;
+}
+
+static size_t read_full(int fd, char *buf, size_t n, bool *eof)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t r = read(fd, buf + got, n - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			*eof = true;
+			break;
+		}
+		got += (size_t)r;
+	}
+	return got;
+}
+
+static void progress(uint64_t done, uint64_t total, oe_time t0)
+{
+	double s = (double)(oe_now() - t0) / 1e6;
+	fprintf(stderr, "\r[%-40.*s] %3d%% %7.1f MB/s", (int)(40 * done / (total ? total : 1)),
+		"########################################", (int)(100 * done / (total ? total : 1)),
+		s > 0 ? (double)done / 1e6 / s : 0.0);
+	fflush(stderr);
+}
+
+/* One input: rounds of whole lines, pieces of lines too long for one. */
+static int match_fd(job *j, int fd, const char *name, char *buf, uint64_t *bytes, uint64_t *hits,
+		    uint64_t *lines, bool bar, uint64_t size)
+{
+	size_t carry = 0;
+	bool eof = false;
+	oe_time t0 = oe_now();
+	uint64_t done = 0;
+	j->base = 0;
+	j->proto.file = name;
+	while (!eof || carry) {
+		size_t n = eof ? 0 : read_full(fd, buf + carry, CHUNK - carry, &eof);
+		size_t total = carry + n, end = total;
+		*bytes += n;
+		done += n;
+		if (!eof) {
+			const char *nl = memrchr(buf, '\n', total);
+			end = nl ? (size_t)(nl - buf) + 1 : 0;
+		}
+		if (end == 0 && total == CHUNK) {
+			/* A line longer than a round: scan up to its last blank and
+			 * keep the rest (a value never holds one). */
+			size_t cut = total;
+			while (cut > 0 && (unsigned char)buf[cut - 1] > ' ')
+				cut--;
+			if (cut == 0)
+				cut = total - OE_VALUE_MAX;
+			oe_match_run piece = j->proto;
+			oe_buf *o = &j->parts[0].out;
+			oe_buf_clear(o);
+			piece.out = o;
+			piece.line = j->base + 1;
+			oe_match_run_piece(&piece, buf, cut);
+			*hits += piece.hits;
+			if (o->len && fwrite(o->data, 1, o->len, stdout) != o->len)
+				return OE_EIO;
+			memmove(buf, buf + cut, total - cut);
+			carry = total - cut;
+			continue;
+		}
+		int ret = round_run(j, buf, end, hits, stdout);
+		if (ret)
+			return ret;
+		memmove(buf, buf + end, total - end);
+		carry = total - end;
+		if (bar)
+			progress(done, size, t0);
+	}
+	if (bar)
+		fputc('\n', stderr);
+	*lines += j->base;
+	return 0;
+}
+
+int oe_cmd_match(int argc, char **argv)
+{
+	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+					     {"org", required_argument, NULL, 'o'},
+					     {"format", required_argument, NULL, 'f'},
+					     {"stats", no_argument, NULL, 's'},
+					     {"threads", required_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *dir = NULL, *org = NULL;
+	bool text = false, stats = false;
+	long threads = sysconf(_SC_NPROCESSORS_ONLN);
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'o': org = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "jsonl")) {
+				oe_cli_err("match", "--format: jsonl or text");
+				return 2;
+			}
+			text = !strcmp(optarg, "text");
+			break;
+		case 's': stats = true; break;
+		case 't': {
+			char *end;
+			errno = 0;
+			threads = strtol(optarg, &end, 10);
+			if (errno || *end || threads < 1 || threads > THREADS_MAX) {
+				oe_cli_err("match", "--threads: 1 to %d", THREADS_MAX);
+				return 2;
+			}
+			break;
+		}
+		case 'h': fputs(match_help, stdout); return 0;
+		default: fputs(match_help, stderr); return 2;
+		}
+	}
+	if (threads < 1)
+		threads = 1;
+	if (threads > THREADS_MAX)
+		threads = THREADS_MAX;
+	oe_node *node;
+	oe_store *store;
+	int rc = oe_cli_open("match", dir, &node, &store);
+	if (rc)
+		return rc;
+	oe_arena a = OE_ARENA_INIT;
+	oe_match_snap *snap = NULL;
+	char *buf = NULL;
+	job *j = NULL;
+	oe_viewer v;
+	if ((rc = oe_cli_viewer("match", store, org, &a, &v)))
+		goto out;
+	oe_time t0 = oe_now();
+	int ret = oe_svc_match_load(store, &snap);
+	oe_time loaded = oe_now();
+	if (ret) {
+		oe_cli_err("match", "cannot read the indicators: %s", oe_strerror(ret));
+		rc = 1;
+		goto out;
+	}
+	buf = malloc(CHUNK);
+	j = calloc(1, sizeof(*j));
+	if (!buf || !j) {
+		oe_cli_err("match", "out of memory");
+		rc = 1;
+		goto out;
+	}
+	j->nparts = (int)threads;
+	for (int k = 0; k < THREADS_MAX; k++)
+		oe_buf_init(&j->parts[k].out);
+	j->proto =
+	    (oe_match_run){.mc = {.snap = snap, .viewer = v, .now = oe_now()},
+			   .wl = node->wl,
+			   .scan = {.phones = oe_match_has(snap, OE_T_PHONE),
+				    .phone_cc = oe_scan_calling_code(node->cfg.default_region),
+				    .canon = &node->canon},
+			   .text = text};
+	uint64_t bytes = 0, hits = 0, lines = 0;
+	oe_time s0 = oe_now();
+	int nfiles = argc - optind;
+	for (int i = optind; i < argc || (nfiles == 0 && i == optind); i++) {
+		const char *path = i < argc ? argv[i] : "-";
+		bool in = !strcmp(path, "-");
+		int fd = in ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			oe_cli_err("match", "cannot open %s: %s", path, strerror(errno));
+			rc = 1;
+			continue;
+		}
+		struct stat st;
+		uint64_t size =
+		    fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+		bool bar = isatty(2) && size > ((uint64_t)64 << 20);
+		ret = match_fd(j, fd, nfiles > 1 ? path : NULL, buf, &bytes, &hits, &lines, bar,
+			       size);
+		if (!in)
+			close(fd);
+		if (ret) {
+			oe_cli_err("match", "%s: %s", path, oe_strerror(ret));
+			rc = 1;
+			break;
+		}
+		if (nfiles == 0)
+			break;
+	}
+	fflush(stdout);
+	if (stats) {
+		double secs = (double)(oe_now() - s0) / 1e6, ls = (double)(loaded - t0) / 1e6;
+		oe_match_stats ms;
+		oe_match_snap_stats(snap, &ms);
+		double per4 = ms.entries[OE_T_IPV4]
+				  ? (double)ms.bytes[OE_T_IPV4] / (double)ms.entries[OE_T_IPV4]
+				  : 0;
+		double perd = ms.entries[OE_T_DOMAIN]
+				  ? (double)ms.bytes[OE_T_DOMAIN] / (double)ms.entries[OE_T_DOMAIN]
+				  : 0;
+		fprintf(stderr,
+			"{\"indicators\":%zu,\"load_s\":%.3f,\"bytes_per_ipv4\":%.1f,"
+			"\"bytes_per_domain\":%.1f,\"shared_bytes\":%zu,\"descriptors\":%zu,"
+			"\"lines\":%llu,\"bytes\":%llu,\"hits\":%llu,\"seconds\":%.3f,"
+			"\"lines_per_s\":%.0f,\"mb_per_s\":%.1f,\"threads\":%ld}\n",
+			ms.total, ls, per4, perd, ms.shared_bytes, ms.descriptors,
+			(unsigned long long)lines, (unsigned long long)bytes,
+			(unsigned long long)hits, secs, secs > 0 ? (double)lines / secs : 0,
+			secs > 0 ? (double)bytes / 1e6 / secs : 0, threads);
+	}
+out:
+	if (j)
+		for (int k = 0; k < THREADS_MAX; k++)
+			oe_buf_free(&j->parts[k].out);
+	free(j);
+	free(buf);
+	oe_match_snap_free(snap);
+	oe_arena_clear(&a);
+	oe_store_close(store);
+	oe_node_free(node);
+	return rc;
+}

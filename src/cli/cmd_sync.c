@@ -1,0 +1,132 @@
+/* cmd_sync.c - oureyes sync: pull from partner nodes once, now
+ * (docs/sharing.md, "Sync"). The server pulls on its own schedule; this is
+ * for a first pull, a cron job, or a node that does not serve. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sync/pull.h"
+
+static const char sync_help[] =
+    "usage: oureyes sync --data DIR [--peer NAME] [--set SECTION.KEY=VALUE]...\n"
+    "\n"
+    "Pull once from every partner node we pull from (oureyes peer add), or from\n"
+    "NAME only: each readable collection from where the last pull stopped, each\n"
+    "page stored in one transaction with its cursor. Prints one result per peer:\n"
+    "{\"peers\":[{\"peer\",\"ok\",\"error\",\"created\",\"updated\",...}]}. Exits 1\n"
+    "when any pull failed; the error is also kept on the peer (oureyes peer list)\n"
+    "and the next pull resumes where this one stopped. --set overrides the\n"
+    "configuration as for oureyes serve (sync.timeout=10s, sync.page_limit=500).\n";
+
+static json_t *jtime(oe_time t)
+{
+	if (!t)
+		return json_null();
+	char b[OE_TIME_BUF];
+	oe_time_format(t, b);
+	return json_string(b);
+}
+
+static json_t *result_json(const oe_sync_result *r)
+{
+	return json_pack("{s:s,s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "peer", r->peer,
+			 "ok", r->ok, "error", r->ok ? json_null() : json_string(r->error),
+			 "identity", r->identity[0] ? json_string(r->identity) : json_null(),
+			 "collections", (json_int_t)r->collections, "pages", (json_int_t)r->pages,
+			 "created", (json_int_t)r->n.created, "updated", (json_int_t)r->n.updated,
+			 "unchanged", (json_int_t)r->n.unchanged, "own", (json_int_t)r->n.own,
+			 "refused", (json_int_t)r->n.refused, "next_attempt",
+			 jtime(r->next_attempt));
+}
+
+int oe_cmd_sync(int argc, char **argv)
+{
+	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+					     {"peer", required_argument, NULL, 'p'},
+					     {"set", required_argument, NULL, 's'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *dir = NULL, *name = NULL;
+	char *over[64];
+	size_t nover = 0;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'p': name = optarg; break;
+		case 's':
+			if (nover == OE_ARRAY_SIZE(over)) {
+				oe_cli_err("sync", "too many --set");
+				return 2;
+			}
+			over[nover++] = optarg;
+			break;
+		case 'h': fputs(sync_help, stdout); return 0;
+		default: fputs(sync_help, stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fputs(sync_help, stderr);
+		return 2;
+	}
+	if (!dir) {
+		oe_cli_err("sync", "--data DIR is required");
+		return 2;
+	}
+	oe_node *node = NULL;
+	oe_store *s = NULL;
+	char err[1024] = "";
+	if (oe_node_open(dir, NULL, over, nover, &node, err, sizeof(err)) ||
+	    oe_node_store(node, &s, err, sizeof(err))) {
+		oe_cli_err("sync", "%s", err);
+		oe_node_free(node);
+		return 1;
+	}
+	int rc = 0;
+	oe_arena a = OE_ARENA_INIT;
+	oe_peer_row *peers = NULL, one;
+	size_t n = 0;
+	int ret;
+	if (name) {
+		ret = s->ops->share->peer_get(s, 0, name, &a, &one);
+		if (ret == OE_ENOTFOUND) {
+			oe_cli_err("sync", "no peer named '%s' (oureyes peer list)", name);
+			rc = 1;
+			goto out;
+		}
+		peers = &one;
+		n = 1;
+	} else {
+		ret = s->ops->share->peer_list(s, &a, &peers, &n);
+	}
+	if (ret) {
+		oe_cli_err("sync", "cannot read the peers: %s", oe_strerror(ret));
+		rc = 1;
+		goto out;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		/* Without --peer, the partners that only pull from us are not
+		 * failures: there is nothing to pull from them. */
+		if (!name && (!peers[i].url || !peers[i].has_key))
+			continue;
+		oe_sync_result r;
+		if ((ret = oe_sync_pull(node, s, peers[i].id, NULL, &r))) {
+			oe_cli_err("sync", "%s: cannot record the pull: %s", peers[i].name,
+				   oe_strerror(ret));
+			rc = 1;
+			continue;
+		}
+		if (!r.ok)
+			rc = 1;
+		json_array_append_new(arr, result_json(&r));
+	}
+	oe_cli_print(json_pack("{s:o}", "peers", arr));
+out:
+	oe_arena_clear(&a);
+	oe_store_close(s);
+	oe_node_free(node);
+	return rc;
+}

@@ -1,0 +1,227 @@
+"""Three countries on one machine: ID, CN and MY are three `oureyes serve`
+processes on their own loopback ports with their own data directories,
+paired with `oureyes peer invite` / `peer add`, pulling from each other on
+the scheduler (1 s interval) and with `oureyes sync`. Shows that GREEN from
+ID reaches CN and MY; AMBER for group {ID, CN} reaches CN and never MY, not
+even through CN; RED never leaves ID; a revocation at ID leaves lookups at CN
+and MY; a phone reported by citizens in ID and sighted by a bank in CN is one
+indicator at both; and kill -9 of CN in the middle of a pull, then a restart,
+loses and duplicates nothing (docs/sharing.md)."""
+import json
+import os
+import signal
+import socket
+import sqlite3
+import time
+import urllib.parse
+
+from oe import Node, TAP, run
+
+SYNC = ("--set", "sync.interval=1s", "--set", "sync.backoff_max=2s", "--set", "sync.page_limit=50")
+PHONE = "+6281234567890"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Country:
+    def __init__(self, name, cc):
+        self.name, self.cc = name, cc
+        self.node = Node(org=name, country=cc)
+        self.port = free_port()
+
+    def start(self):
+        self.node.start("--listen", f"127.0.0.1:{self.port}", *SYNC)
+        return self
+
+    def lookup(self, value, key="default"):
+        r = self.node.get("/api/v1/lookup?value=" + urllib.parse.quote(value), key=key)
+        assert r.status == 200, r
+        return r.json()["match"]
+
+    def db(self, sql, *args):
+        c = sqlite3.connect(os.path.join(self.node.dir, "oureyes.db"), timeout=30)
+        try:
+            return c.execute(sql, args).fetchall()
+        finally:
+            c.close()
+
+    def peers(self):
+        return {p["name"]: p for p in self.node.get("/api/v1/peers").json()["peers"]}
+
+
+def wait(cond, timeout=60, step=0.1):
+    """Poll cond until it holds; returns its last value."""
+    end = time.time() + timeout
+    v = cond()
+    while not v and time.time() < end:
+        time.sleep(step)
+        v = cond()
+    return v
+
+
+def pair(a, b):
+    """a invites b; b pulls from a with the key a printed. Returns that key."""
+    inv = json.loads(run("peer", "invite", "--data", a.node.dir, "--name", b.name, "--country", b.cc)[1])
+    run("peer", "add", "--data", b.node.dir, "--name", a.name, "--url", a.node.url + "/taxii2/",
+        "--key", inv["api_key"])
+    return inv["api_key"]
+
+
+def synced_after(c, since):
+    """Every peer of c has had a successful pull that started after since."""
+    def ok():
+        for p in c.peers().values():
+            if not p["last_success"] or p["last_error"]:
+                return False
+            if time.mktime(time.strptime(p["last_success"][:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone < since:
+                return False
+        return True
+    return ok
+
+
+def main(t):
+    ID, CN, MY = Country("ID-BSSN", "ID"), Country("CN-CAC", "CN"), Country("MY-NACSA", "MY")
+    nodes = (ID, CN, MY)
+    try:
+        for c in nodes:
+            c.start()
+        keys = {}
+        for a in nodes:
+            for b in nodes:
+                if a is not b:
+                    keys[(a.name, b.name)] = pair(a, b)  # b pulls from a with it
+        t.ok(wait(lambda: all(len(c.peers()) == 2 and all(p["last_success"] for p in c.peers().values())
+                              for c in nodes), 60),
+             "each node pulls from the two others on its schedule")
+        # The partners' operators are bound to their real identities.
+        cn_at_id = ID.peers()["CN-CAC"]
+        t.eq(cn_at_id["org_id"], CN.node.org_id, "ID knows CN's operator by CN's own identity")
+        t.eq(MY.peers()["ID-BSSN"]["org_id"], ID.node.org_id, "MY knows ID's operator by ID's own identity")
+
+        run("group", "add", "--data", ID.node.dir, "--name", "id-cn", "--member", "org:CN-CAC")
+        post = lambda body: ID.node.post("/api/v1/indicators", body)
+        g = post({"value": "green.example", "tlp": "green", "tags": ["scam"]})
+        a = post({"value": "amber-idcn.example", "tlp": "amber", "sharing_group": "id-cn"})
+        r = post({"value": "red.example", "tlp": "red"})
+        t.eq((g.status, a.status, r.status), (201, 201, 201), "ID stores GREEN, AMBER {ID,CN} and RED")
+        t0 = time.time()
+
+        t.ok(wait(lambda: CN.lookup("green.example") and MY.lookup("green.example")),
+             "GREEN from ID reaches CN and MY")
+        det = CN.node.get("/api/v1/indicators/" + g.json()["id"]).json()
+        t.eq((det.get("source_org", {}).get("id"), det.get("tlp"), det.get("tags")),
+             (ID.node.org_id, "green", ["scam"]), "CN keeps ID as the origin, the TLP and the tags")
+        t.ok(wait(lambda: CN.lookup("amber-idcn.example")), "AMBER for {ID, CN} reaches CN")
+        t_amber = time.time()
+        # Give MY every chance: two more successful pulls from both ID and CN.
+        t.ok(wait(synced_after(MY, t_amber + 1), 60), "MY pulled from ID and CN after CN had the AMBER")
+        t.ok(wait(synced_after(CN, t0 + 1), 60), "CN pulled from ID after ID stored them")
+        t.eq(MY.lookup("amber-idcn.example"), False, "AMBER for {ID, CN} never reaches MY")
+        t.eq(MY.db("SELECT count(*) FROM indicators WHERE value='amber-idcn.example'"), [(0,)],
+             "MY holds no trace of it, not even through CN")
+        # What CN would give MY: no group collection, no AMBER in community.
+        my_key_at_cn = keys[("CN-CAC", "MY-NACSA")]
+        cols = CN.node.get("/taxii2/api/collections/", key=my_key_at_cn,
+                           headers={"Accept": "application/taxii+json;version=2.1"}).json()
+        t.eq([c.get("alias") or c["title"] for c in cols.get("collections", [])], ["community"],
+             "CN offers MY only its community collection")
+        objs = CN.node.get("/taxii2/api/collections/community/objects/?limit=10000", key=my_key_at_cn,
+                           headers={"Accept": "application/taxii+json;version=2.1"}).json().get("objects", [])
+        t.ok(not [o for o in objs if o.get("x_oureyes_value") == "amber-idcn.example"],
+             "CN's community holds no AMBER for MY")
+        t.ok([o for o in objs if o.get("x_oureyes_value") == "green.example"],
+             "but passes ID's GREEN on to MY")
+        for c in (CN, MY):
+            t.eq((c.lookup("red.example"), c.db("SELECT count(*) FROM indicators WHERE value='red.example'")),
+                 (False, [(0,)]), f"RED never leaves ID ({c.cc})")
+
+        # --- a revocation at ID leaves lookups at CN and MY ---------------------
+        d = ID.node.request("DELETE", "/api/v1/indicators/" + g.json()["id"])
+        t.ok(d.status in (200, 204), "ID revokes its GREEN", d)
+        t.ok(wait(lambda: not CN.lookup("green.example") and not MY.lookup("green.example")),
+             "the revocation removes the value from lookups at CN and MY")
+        t.ok(ID.lookup("amber-idcn.example") and CN.lookup("amber-idcn.example"), "other values stay")
+
+        # --- a phone reported in ID, sighted by a bank in CN ------------------------
+        rep = ID.node.post("/public/v1/reports", {
+            "category": "telecom_fraud", "lang": "en",
+            "description": "A caller claiming to be the bank asked for my OTP.",
+            "identifiers": [{"kind": "phone", "value": "0812 3456 7890"}]}, key=None)
+        t.eq(rep.status, 201, "a citizen reports the phone at ID")
+        lst = ID.node.get("/api/v1/indicators?type=phone&value=" + urllib.parse.quote(PHONE)).json()["indicators"]
+        t.eq(len(lst), 1, "the report made one phone indicator at ID")
+        pid = lst[0]["id"]
+        p = ID.node.request("PATCH", "/api/v1/indicators/" + pid, {"tlp": "green"})
+        t.eq(p.status, 200, "ID's analyst shares it with the community (GREEN)")
+        run("org", "add", "--data", CN.node.dir, "--name", "Bank of China", "--country", "CN")
+        bank = json.loads(run("key", "create", "--data", CN.node.dir, "--org", "Bank of China",
+                              "--role", "analyst")[1])["api_key"]
+        t.ok(wait(lambda: CN.lookup(PHONE, key=bank)), "the bank in CN can look the phone up")
+        s = CN.node.post("/api/v1/sightings", {"value": PHONE, "count": 3, "tlp": "green"}, key=bank)
+        t.eq((s.status, s.json().get("indicator")), (201, pid),
+             "the bank's sighting lands on ID's indicator, same id")
+        b = CN.node.post("/api/v1/indicators", {"value": PHONE, "type": "phone", "tlp": "green",
+                                                "tags": ["otp-fraud"]}, key=bank)
+        t.eq(b.status, 201, "the bank reports the number as its own (GREEN)")
+
+        def correlated(c, key="default"):
+            r = c.node.get("/api/v1/indicators/" + pid, key=key)
+            return r.json() if r.status == 200 and r.json().get("orgs") == 2 else None
+        at_id = wait(lambda: correlated(ID))
+        at_cn = correlated(CN)
+        t.ok(at_id and at_cn, "the phone is one indicator with both organisations at ID and at CN",
+             (at_id, at_cn))
+        t.eq(at_cn and at_cn.get("correlation", {}).get("sightings"), 3,
+             "at CN it carries the bank's sighting")
+        t.ok(wait(lambda: len(MY.db("SELECT x.org_id FROM indicator_orgs x JOIN indicators i ON "
+                                    "i.id=x.indicator_id WHERE i.value=?", PHONE)) == 1),
+             "MY gets both organisations' assertions of it")
+        t.eq(MY.db("SELECT count(*) FROM indicators WHERE value=?", PHONE), [(1,)],
+             "MY holds the number once")
+
+        # --- kill -9 CN in the middle of a pull -------------------------------------
+        n = 3000
+        csv = "type,value,tlp\n" + "".join(f"domain,bulk-{i}.example,green\n" for i in range(n))
+        r = ID.node.request("POST", "/api/v1/import?format=csv", raw=csv.encode(),
+                            headers={"Content-Type": "text/csv"})
+        t.eq((r.status, r.json().get("imported")), (200, n), "ID imports many GREEN indicators")
+        count = lambda c: c.db("SELECT count(*) FROM indicators WHERE value LIKE 'bulk-%'")[0][0]
+        t.ok(wait(lambda: 0 < count(CN) < n, 60, 0.02), "CN is in the middle of pulling them")
+        CN.node.proc.send_signal(signal.SIGKILL)
+        CN.node.proc.wait()
+        had = count(CN)
+        t.ok(0 < had < n, f"CN was killed during the pull ({had} of {n} stored)")
+        CN.node.log = []
+        CN.start()
+        t.ok(wait(lambda: count(CN) == n and count(MY) == n, 120), "after its restart CN has all of them, MY too")
+        src = {v for (v,) in ID.db("SELECT value FROM indicators WHERE value LIKE 'bulk-%'")}
+        for c in (CN, MY):
+            rows = c.db("SELECT value FROM indicators WHERE value LIKE 'bulk-%'")
+            t.eq((len(rows), {v for (v,) in rows} == src), (n, True), f"{c.cc}: nothing lost, nothing twice")
+            dup = c.db("SELECT count(*) FROM indicator_orgs x JOIN indicators i ON i.id=x.indicator_id "
+                       "WHERE i.value LIKE 'bulk-%'")
+            t.eq(dup, [(0,)], f"{c.cc}: one assertion each, the origin's")
+        t.ok(wait(lambda: not CN.peers()["ID-BSSN"]["last_error"], 30), "CN's pulls from ID succeed again")
+
+        # --- oureyes sync and /metrics --------------------------------------------
+        rc, out, err = run("sync", "--data", MY.node.dir, check=False)
+        res = json.loads(out)["peers"]
+        t.eq((rc, sorted((p["peer"], p["ok"]) for p in res)), (0, [("CN-CAC", True), ("ID-BSSN", True)]),
+             "oureyes sync pulls from every peer once and says how it went")
+        m = CN.node.get("/metrics").body
+        t.ok('oureyes_peer_last_success_seconds{peer="ID-BSSN"}' in m
+             and 'oureyes_peer_lag_seconds{peer="MY-NACSA"}' in m and 'oureyes_peer_errors{peer="ID-BSSN"} 0' in m,
+             "/metrics has each peer's last success, lag and errors")
+    finally:
+        for c in nodes:
+            c.node.close()
+
+
+if __name__ == "__main__":
+    TAP().run(main)
