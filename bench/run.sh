@@ -90,3 +90,4 @@ print(f"oureyes  server peak RSS with {int(sys.argv[4]):,} indicators: {int(sys.
 PY
 bench/reports.sh "$build"
 bench/match.sh "$build"
+bench/sync.sh "$build"

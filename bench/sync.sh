@@ -7,7 +7,9 @@
 # until B and C each hold all N and answer a lookup of the last one. Not a
 # test: nothing passes or fails here.
 #   bench/sync.sh BUILD_DIR
-# Environment: OE_BENCH_SYNC_N (indicators, default 100000).
+# Environment: OE_BENCH_SYNC_N (indicators, default 100000),
+# OE_BENCH_SYNC_ARGS (more flags for each server, e.g.
+# "--set sync.page_limit=5000").
 set -eu
 build=$1
 bin="$build/oureyes"
@@ -43,7 +45,7 @@ for x in A B C; do
 	"$bin" init --data "$tmp/$x" --org "Node $x" --country ID >"$tmp/$x.json"
 	port=$(free_port)
 	echo "$port" >"$tmp/$x.port"
-	"$bin" serve --data "$tmp/$x" --listen "127.0.0.1:$port" --set sync.interval=1s \
+	"$bin" serve --data "$tmp/$x" --listen "127.0.0.1:$port" --set sync.interval=1s ${OE_BENCH_SYNC_ARGS:-} \
 		2>"$tmp/$x.log" &
 	pids="$pids $!"
 done

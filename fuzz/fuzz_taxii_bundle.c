@@ -37,8 +37,8 @@ static void check_indicator(const oe_env_indicator *d)
 	char canon[OE_VALUE_MAX + 1];
 	const char *why;
 	oe_stix_assertion_uuid(d->created_by, d->type, d->value, &want);
-	if (oe_uuid_parse(d->id + 11, &got) || memcmp(want.b, got.b, 16) ||
-	    d->tlp < OE_TLP_CLEAR || d->tlp > OE_TLP_AMBER_STRICT ||
+	if (oe_uuid_parse(d->id + 11, &got) || memcmp(want.b, got.b, 16) || d->tlp < OE_TLP_CLEAR ||
+	    d->tlp > OE_TLP_AMBER_STRICT ||
 	    oe_canon(d->type, d->value, strlen(d->value), &opts, canon, sizeof(canon), &why) ||
 	    strcmp(canon, d->value) || d->nmembers > OE_ENV_MAX_MEMBERS ||
 	    (d->group && d->tlp < OE_TLP_AMBER) || d->confidence > 100 ||
@@ -80,8 +80,9 @@ static void check_roundtrip(const oe_env_indicator *d)
 		abort();
 	const oe_env_indicator *e = &p.indicators[0];
 	if (e->type != d->type || !same(e->value, d->value) || e->tlp != d->tlp ||
-	    e->revoked != d->revoked || !same(e->id, d->id) || !same(e->created_by, d->created_by) ||
-	    !same(e->group, d->group) || e->nmembers != d->nmembers || e->nlabels != d->nlabels)
+	    e->revoked != d->revoked || !same(e->id, d->id) ||
+	    !same(e->created_by, d->created_by) || !same(e->group, d->group) ||
+	    e->nmembers != d->nmembers || e->nlabels != d->nlabels)
 		abort();
 	oe_arena_clear(&a);
 	free(text);

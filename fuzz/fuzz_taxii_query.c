@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (q.limit < 1 || q.limit > OE_TAXII_LIMIT_MAX || q.nids > OE_TAXII_MATCH_MAX ||
 		    q.nversions > OE_TAXII_MATCH_MAX)
 			abort();
-		if ((q.version_kw & OE_TAXII_V_ALL) && (q.nversions || q.version_kw != OE_TAXII_V_ALL))
+		if ((q.version_kw & OE_TAXII_V_ALL) &&
+		    (q.nversions || q.version_kw != OE_TAXII_V_ALL))
 			abort(); /* "all" stands alone */
 		if (q.has_next && (!q.next[0] || strlen(q.next) > OE_TAXII_NEXT_MAX))
 			abort();

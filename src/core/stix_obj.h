@@ -18,8 +18,7 @@
 #include "uuid.h"
 
 /* The uuid of org_stix_id's assertion of type:value. */
-void oe_stix_assertion_uuid(const char *org_stix_id, oe_itype type, const char *value,
-			    oe_uuid *u);
+void oe_stix_assertion_uuid(const char *org_stix_id, oe_itype type, const char *value, oe_uuid *u);
 /* The same as "indicator--<uuid>" (out: at least 64 bytes). */
 void oe_stix_assertion_id(const char *org_stix_id, oe_itype type, const char *value, char *out);
 /* The first 8 bytes of a uuid as a signed integer: the key the TAXII log

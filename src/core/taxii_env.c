@@ -74,8 +74,7 @@ static int marking(const json_t *o)
 	json_t *r;
 	if (!json_is_array(refs))
 		return -1;
-	json_array_foreach(refs, i, r)
-	{
+	json_array_foreach (refs, i, r) {
 		int t = json_is_string(r) ? oe_tlp_from_marking_id(json_string_value(r)) : -1;
 		if (t > tlp)
 			tlp = t;
@@ -101,8 +100,9 @@ static int value_of(const json_t *o, const oe_canon_opts *co, oe_arena *a, oe_en
 		const char *w = NULL;
 		oe_itype t = ts ? oe_itype_parse(ts) : OE_T_NONE;
 		if (t == OE_T_NONE || !vs) {
-			snprintf(why, whycap, "x_oureyes_type and x_oureyes_value: a known type "
-					      "and a value");
+			snprintf(why, whycap,
+				 "x_oureyes_type and x_oureyes_value: a known type "
+				 "and a value");
 			return OE_EINVAL;
 		}
 		if (oe_canon(t, vs, strlen(vs), co, canon, sizeof(canon), &w) != 0) {
@@ -142,8 +142,7 @@ static int value_of(const json_t *o, const oe_canon_opts *co, oe_arena *a, oe_en
 }
 
 /* x_oureyes_sharing {"group": name, "members": [identity ids]}. */
-static int sharing_of(const json_t *o, oe_arena *a, oe_env_indicator *ind, char *why,
-		      size_t whycap)
+static int sharing_of(const json_t *o, oe_arena *a, oe_env_indicator *ind, char *why, size_t whycap)
 {
 	json_t *sh = json_object_get(o, "x_oureyes_sharing");
 	if (!sh || json_is_null(sh))
@@ -151,8 +150,9 @@ static int sharing_of(const json_t *o, oe_arena *a, oe_env_indicator *ind, char 
 	const char *g = oe_json_str(sh, "group");
 	json_t *m = json_object_get(sh, "members");
 	if (!json_is_object(sh) || !printable(g, OE_ENV_NAME_MAX) || !json_is_array(m)) {
-		snprintf(why, whycap, "x_oureyes_sharing: {\"group\": a name, \"members\": "
-				      "[identity ids]}");
+		snprintf(why, whycap,
+			 "x_oureyes_sharing: {\"group\": a name, \"members\": "
+			 "[identity ids]}");
 		return OE_EINVAL;
 	}
 	size_t n = json_array_size(m);
@@ -307,8 +307,9 @@ int oe_env_parse(const char *buf, size_t len, const oe_canon_opts *co, oe_arena 
 	size_t n = json_is_array(objs) ? json_array_size(objs) : 0;
 	if ((objs && !json_is_array(objs)) || (more && !json_is_boolean(more)) ||
 	    (next && !json_is_null(next) && !json_is_string(next))) {
-		snprintf(err, errcap, "not a TAXII envelope: \"objects\" must be an array, "
-				      "\"more\" true or false, \"next\" a string");
+		snprintf(err, errcap,
+			 "not a TAXII envelope: \"objects\" must be an array, "
+			 "\"more\" true or false, \"next\" a string");
 		ret = OE_EINVAL;
 		goto out;
 	}

@@ -33,9 +33,9 @@
 /* Refusals listed per page with their reason; more are only counted. */
 #define OE_ENV_MAX_REFUSALS 100
 /* Bytes of a pagination token, a name, a URL we take from a partner. */
-#define OE_ENV_NEXT_MAX	 1024
-#define OE_ENV_NAME_MAX	 200
-#define OE_ENV_URL_MAX	 2048
+#define OE_ENV_NEXT_MAX 1024
+#define OE_ENV_NAME_MAX 200
+#define OE_ENV_URL_MAX	2048
 /* API roots and collections named by one partner. */
 #define OE_ENV_MAX_ROOTS       16
 #define OE_ENV_MAX_COLLECTIONS 1000
@@ -86,8 +86,8 @@ typedef struct {
  * refused: see out->refused); OE_EINVAL for a document that is not an
  * envelope, OE_ETOOBIG past OE_ENV_MAX_OBJECTS or the JSON depth limit,
  * OE_ENOMEM; err says why. */
-int oe_env_parse(const char *buf, size_t len, const oe_canon_opts *o, oe_arena *a,
-		 oe_env_page *out, char *err, size_t errcap);
+int oe_env_parse(const char *buf, size_t len, const oe_canon_opts *o, oe_arena *a, oe_env_page *out,
+		 char *err, size_t errcap);
 
 typedef struct {
 	const char *roots[OE_ENV_MAX_ROOTS]; /* as written: absolute or relative URLs */

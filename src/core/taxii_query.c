@@ -238,7 +238,8 @@ int oe_taxii_query_add(oe_taxii_query *q, const char *name, const char *value, c
 		if (once(q, SEEN_VERSION, why, "match[version] occurs twice"))
 			return OE_EINVAL;
 		q->has_versions = true;
-		int ret = each_value(q, value, add_version, "match[version] has an empty value", why);
+		int ret =
+		    each_value(q, value, add_version, "match[version] has an empty value", why);
 		if (!ret && (q->version_kw & OE_TAXII_V_ALL) &&
 		    (q->nversions || q->version_kw != OE_TAXII_V_ALL))
 			return fail(why, "match[version]=all stands alone");
@@ -309,7 +310,8 @@ int oe_taxii_query_parse(const char *qs, size_t len, oe_taxii_query *q, const ch
 				eq++;
 			if (decode(qs + i, eq - i, name) < 0 ||
 			    (eq < end && decode(qs + eq + 1, end - eq - 1, value) < 0))
-				ret = fail(why, "a query parameter is not correctly percent-encoded");
+				ret =
+				    fail(why, "a query parameter is not correctly percent-encoded");
 			else
 				ret = oe_taxii_query_add(q, name, eq < end ? value : NULL, why);
 		}

@@ -17,7 +17,7 @@
 /* The answer size a client may ask for, and what it gets when it does not
  * ask: a page of 1000 indicators is about 1 MB of JSON. */
 #define OE_TAXII_LIMIT_DEFAULT 1000
-#define OE_TAXII_LIMIT_MAX 10000
+#define OE_TAXII_LIMIT_MAX     10000
 /* Values in one match field: a client that wants more objects by id asks
  * again. Bounds the work of one request. */
 #define OE_TAXII_MATCH_MAX 100

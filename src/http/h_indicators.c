@@ -14,9 +14,9 @@
  * /api/v1/import. */
 #define POST_INDICATORS_MAX 10000
 
-static const char *const ioc_fields[] = {
-    "type",	 "value",     "tlp",	     "confidence", "description",   "tags",
-    "first_seen", "last_seen", "valid_until", "id",	   "sharing_group", NULL};
+static const char *const ioc_fields[] = {"type",	"value", "tlp",		  "confidence",
+					 "description", "tags",	 "first_seen",	  "last_seen",
+					 "valid_until", "id",	 "sharing_group", NULL};
 
 static int known_field(const char *k, const char *const *list)
 {
@@ -41,7 +41,8 @@ static int sharing_group(oe_req *r, json_t *o, oe_ioc *c, char *why, size_t cap)
 	if (c->tlp < 0)
 		c->tlp = OE_TLP_AMBER;
 	if (c->tlp != OE_TLP_AMBER && c->tlp != OE_TLP_AMBER_STRICT) {
-		snprintf(why, cap, "sharing_group: only amber and amber+strict are shared by group");
+		snprintf(why, cap,
+			 "sharing_group: only amber and amber+strict are shared by group");
 		return OE_EINVAL;
 	}
 	int ret = oe_svc_group_find(&r->ctx, json_string_value(g), &c->group_id);

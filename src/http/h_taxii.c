@@ -21,12 +21,13 @@
 #include "core/json.h"
 #include "http.h"
 #include "service/log.h"
+#include "service/matcher.h"
 #include "service/taxii.h"
 
 /* Path segments after /taxii2/ (the longest path has 6) and the bytes of
  * one (ids are 36 to 47). */
 #define SEGS_MAX 7
-#define SEG_MAX 128
+#define SEG_MAX	 128
 
 /* ---- answers ------------------------------------------------------------ */
 
@@ -219,8 +220,8 @@ static int add_objects(oe_req *r, const oe_taxii_collection *col)
 	if (!col->can_write)
 		return fail(r, OE_EPERM);
 	if (!oe_taxii_content_type_ok(oe_http_header(r, "Content-Type")))
-		return oe_http_error(r, 415, "unsupported_media_type",
-				     "send the objects as %s", OE_TAXII_MEDIA);
+		return oe_http_error(r, 415, "unsupported_media_type", "send the objects as %s",
+				     OE_TAXII_MEDIA);
 	if (r->body.len > OE_TAXII_MAX_CONTENT)
 		return oe_http_error(r, 413, "too_large",
 				     "the body is over max_content_length (%d bytes)",
@@ -249,6 +250,9 @@ static int add_objects(oe_req *r, const oe_taxii_collection *col)
 		return oe_http_error(r, 413, "too_large", "%s", why[0] ? why : "over a limit");
 	if (ret)
 		return fail(r, ret);
+	/* The next lookup sees what was added (the route is not a "write"
+	 * one: peers add objects too). */
+	oe_svc_match_sync(r->srv->node);
 	return send_json(r, 202, status, 0, 0);
 }
 
@@ -261,6 +265,7 @@ static int delete_object(oe_req *r, const oe_taxii_collection *col, const char *
 	int ret = oe_svc_taxii_delete(&r->ctx, col, object_id, q);
 	if (ret)
 		return fail(r, ret);
+	oe_svc_match_sync(r->srv->node); /* no lookup matches it from now on */
 	return send_json(r, 200, NULL, 0, 0);
 }
 

@@ -42,7 +42,7 @@ typedef struct oe_req {
 	char actor[40];
 	int status; /* the status answered, for metrics */
 	oe_time arrived;
-	bool auth_late; /* authenticated in the final callback (bodiless reads) */
+	bool auth_late;	 /* authenticated in the final callback (bodiless reads) */
 	int retry_after; /* seconds, for the Retry-After of a 429 */
 } oe_req;
 
@@ -52,11 +52,11 @@ typedef struct oe_route {
 	const char *method;
 	const char *path; /* exact, or ending in "/{id}" */
 	oe_handler fn;
-	bool auth;     /* needs Authorization: Bearer */
-	bool big_body; /* takes bodies up to server.max_import instead of max_body */
-	bool snapshot; /* read-only: the handler runs in one read transaction */
-	bool write;    /* changes data: role analyst or admin only */
-	bool pub;      /* public channel: rate-limited, security headers */
+	bool auth;	  /* needs Authorization: Bearer */
+	bool big_body;	  /* takes bodies up to server.max_import instead of max_body */
+	bool snapshot;	  /* read-only: the handler runs in one read transaction */
+	bool write;	  /* changes data: role analyst or admin only */
+	bool pub;	  /* public channel: rate-limited, security headers */
 	bool report_body; /* takes bodies up to public.max_report_body (evidence) */
 } oe_route;
 
@@ -101,6 +101,8 @@ int oe_h_evidence_get(oe_req *r);
 int oe_h_peers_list(oe_req *r);
 int oe_h_groups_list(oe_req *r);
 int oe_h_groups_post(oe_req *r);
+/* POST /api/v1/peers/{name}/push (h_sync.c). */
+int oe_h_peer_push(oe_req *r);
 /* TAXII 2.1 under /taxii2/ (h_taxii.c). */
 int oe_h_taxii(oe_req *r);
 /* Answer a TAXII error message ({"title","description","error_code",

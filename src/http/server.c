@@ -30,9 +30,10 @@ static const oe_route routes[] = {
     {"POST", "/api/v1/events", oe_h_events_post, .auth = true, .write = true},
     {"GET", "/api/v1/events/{id}", oe_h_event_get, .auth = true, .snapshot = true},
     {"POST", "/api/v1/sightings", oe_h_sightings_post, .auth = true, .write = true},
-    {"GET", "/api/v1/lookup", oe_h_lookup_get, .auth = true, .snapshot = true},
-    {"POST", "/api/v1/lookup", oe_h_lookup_post, .auth = true, .snapshot = true},
-    {"POST", "/api/v1/match", oe_h_match, .auth = true, .big_body = true, .snapshot = true},
+    /* Answered from the in-memory matcher and the key cache: no database. */
+    {"GET", "/api/v1/lookup", oe_h_lookup_get, .auth = true},
+    {"POST", "/api/v1/lookup", oe_h_lookup_post, .auth = true},
+    {"POST", "/api/v1/match", oe_h_match, .auth = true, .big_body = true},
     {"POST", "/api/v1/import", oe_h_import, .auth = true, .big_body = true, .write = true},
     {"GET", "/api/v1/export", oe_h_export, .auth = true},
     {"GET", "/api/v1/reports", oe_h_reports_list, .auth = true, .snapshot = true},
@@ -43,6 +44,7 @@ static const oe_route routes[] = {
     {"POST", "/api/v1/reports/{id}/reveal", oe_h_report_reveal, .auth = true, .write = true},
     {"GET", "/api/v1/evidence/{id}", oe_h_evidence_get, .auth = true},
     {"GET", "/api/v1/peers", oe_h_peers_list, .auth = true, .snapshot = true},
+    {"POST", "/api/v1/peers/{id}/push", oe_h_peer_push, .auth = true, .write = true},
     {"GET", "/api/v1/sharing-groups", oe_h_groups_list, .auth = true, .snapshot = true},
     {"POST", "/api/v1/sharing-groups", oe_h_groups_post, .auth = true, .write = true},
     /* TAXII 2.1: h_taxii.c reads the rest of the path and answers in
@@ -72,7 +74,6 @@ static const oe_route routes[] = {
 /* libmicrohttpd's per-connection pool (headers, buffers); it is cleared for
  * every request, so smaller is faster. 16 KiB holds 8 KiB of headers. */
 #define CONN_MEMORY (16 * 1024)
-
 
 /* ---- per-thread store connections ------------------------------------ */
 
@@ -425,8 +426,8 @@ static oe_req *req_new(oe_server *srv, struct MHD_Connection *conn, const char *
 static int req_admit(oe_req *r)
 {
 	const oe_config *cfg = &r->srv->node->cfg;
-	r->route = route_find(r->method, r->url, r->path_id_buf, &r->path_id, r->allow,
-			      sizeof(r->allow));
+	r->route =
+	    route_find(r->method, r->url, r->path_id_buf, &r->path_id, r->allow, sizeof(r->allow));
 	if (!r->route) {
 		if (r->allow[0])
 			return oe_http_error(r, 405, "method_not_allowed",
@@ -513,10 +514,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 	/* The whole request is here (and the caller admitted). */
 	if (r->body_too_big)
-		return r->route->pub ? oe_http_public_error(r, 413, "too_large")
-				     : oe_http_error(r, 413, "too_large",
-						     "the request body is over the limit of %zu bytes",
-						     r->body.max);
+		return r->route->pub
+			   ? oe_http_public_error(r, 413, "too_large")
+			   : oe_http_error(r, 413, "too_large",
+					   "the request body is over the limit of %zu bytes",
+					   r->body.max);
 	r->ctx.store = req_store(r);
 	if (!r->ctx.store && r->route->fn != oe_h_healthz)
 		return r->route->pub
@@ -534,9 +536,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		       r->method, "route", r->route->path);
 		r->ctx.store->ops->rollback(r->ctx.store);
 	}
-	/* An acknowledged write is what the next lookup sees (the answer
-	 * leaves after this returns). */
-	if (!r->route->snapshot && strcmp(r->method, "GET") != 0)
+	/* An acknowledged change is what the next lookup sees (the answer
+	 * leaves after this returns). Citizens' reports do not wait: their
+	 * reporters do not look values up. */
+	if (r->route->write && r->status >= 200 && r->status < 300)
 		oe_svc_match_sync(r->srv->node);
 	return rc;
 }

@@ -141,7 +141,10 @@ int oe_svc_key_revoke(oe_ctx *c, const char *key_id)
 		return ret;
 	if ((ret = c->store->ops->begin(c->store)))
 		return ret;
-	return tx_end(c->store, key_revoke(c, key_id));
+	ret = tx_end(c->store, key_revoke(c, key_id));
+	if (!ret)
+		oe_node_auth_changed(c->node);
+	return ret;
 }
 
 int oe_svc_key_list(oe_ctx *c, oe_keyinfo **out, size_t *n)

@@ -13,6 +13,7 @@
 #include "core/json.h"
 #include "core/uuid.h"
 #include "core/warninglist.h"
+#include "authcache.h"
 
 static int write_file(const char *dir, const char *name, const void *data, size_t len, int mode,
 		      char *err, size_t errcap)
@@ -323,6 +324,11 @@ int oe_node_open(const char *dir, const char *config_path, char *const *override
 	}
 	oe_store_close(s);
 	oe_arena_clear(&a);
+	n->auth = oe_authcache_new(dir);
+	if (!n->auth) {
+		oe_node_free(n);
+		return OE_ENOMEM;
+	}
 	*out = n;
 	return 0;
 meta:
@@ -340,6 +346,7 @@ void oe_node_free(oe_node *n)
 	if (!n)
 		return;
 	oe_warninglists_free(n->wl);
+	oe_authcache_free(n->auth);
 	sodium_memzero(n->hash_key, sizeof(n->hash_key));
 	free(n);
 }
@@ -375,14 +382,18 @@ int oe_node_authenticate(oe_node *n, oe_store *s, const char *key, oe_viewer *v)
 	char idhex[17];
 	memcpy(idhex, key + 3, 16);
 	idhex[16] = '\0';
+	uint8_t h[32];
+	key_hash(n, key + 20, strlen(key + 20), h);
+	oe_time now = oe_now();
+	int hit = oe_authcache_get(n->auth, idhex, h, now, v);
+	if (hit)
+		return hit > 0 ? 0 : OE_EAUTH;
 	oe_apikey k;
 	int ret = s->ops->key_get(s, idhex, &k);
 	if (ret == OE_ENOTFOUND)
 		return OE_EAUTH;
 	if (ret)
 		return ret;
-	uint8_t h[32];
-	key_hash(n, key + 20, strlen(key + 20), h);
 	if (sodium_memcmp(h, k.hash, 32) != 0 || k.revoked)
 		return OE_EAUTH;
 	memset(v, 0, sizeof(*v));
@@ -394,5 +405,12 @@ int oe_node_authenticate(oe_node *n, oe_store *s, const char *key, oe_viewer *v)
 					   OE_VIEWER_GROUPS_MAX, &np);
 	v->ngroups = (uint8_t)ng;
 	v->npeer_groups = (uint8_t)np;
+	if (!ret)
+		oe_authcache_put(n->auth, idhex, h, v, now);
 	return ret;
+}
+
+void oe_node_auth_changed(oe_node *n)
+{
+	oe_authcache_changed(n ? n->auth : NULL);
 }

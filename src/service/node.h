@@ -35,6 +35,7 @@ typedef struct oe_node {
 	uint8_t sign_pk[crypto_sign_PUBLICKEYBYTES];
 	uint8_t intake_pk[crypto_box_PUBLICKEYBYTES];
 	struct oe_warninglists *wl; /* NULL when none are configured */
+	struct oe_authcache *auth;  /* recently checked API keys (authcache.h) */
 	struct oe_matcher *match;   /* lookups (service/matcher.h); NULL: read the store */
 } oe_node;
 
@@ -68,7 +69,10 @@ int oe_node_key_create(oe_node *n, oe_store *s, int64_t org_id, int64_t user_id,
 		       const char *label, char key[OE_APIKEY_LEN + 1]);
 
 /* Check a presented key. On success fills *v. OE_EAUTH for anything wrong
- * (unknown, revoked, malformed); the comparison is constant-time. */
+ * (unknown, revoked, malformed); the comparison is constant-time. Keys
+ * checked in the last OE_AUTHCACHE_SECONDS are answered from memory. */
 int oe_node_authenticate(oe_node *n, oe_store *s, const char *key, oe_viewer *v);
+/* Keys or sharing groups changed: no cached check may be trusted. */
+void oe_node_auth_changed(oe_node *n);
 
 #endif

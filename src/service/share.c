@@ -259,7 +259,10 @@ int oe_svc_group_add(oe_ctx *c, const char *name, const char *const *members, si
 		ret = s->ops->audit(s, oe_now(), c->actor, "group.create", name, NULL);
 	if (!ret)
 		ret = s->ops->share->group_get(s, gid, NULL, 0, c->arena, out);
-	return tx_end(s, ret);
+	ret = tx_end(s, ret);
+	if (!ret) /* members' cached views lack the new group */
+		oe_node_auth_changed(c->node);
+	return ret;
 }
 
 int oe_svc_group_list(oe_ctx *c, oe_group_detail **out, size_t *n)

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DIRECT_GROUP "(direct)"
+#include "core/stix_obj.h"
 
 static int may_sync(const oe_ctx *c)
 {
@@ -33,13 +33,18 @@ int oe_svc_sync_bind(oe_ctx *c, int64_t peer_id, const oe_env_identity *node, co
 	int ret = may_sync(c);
 	if (ret)
 		return ret;
+	oe_peer_row p;
+	/* Known already: the usual case, which takes no write lock. */
+	if ((ret = s->ops->share->peer_get(s, peer_id, NULL, c->arena, &p)))
+		return ret;
+	if (p.identity && !strcmp(p.identity, node->id))
+		return 0;
 	if ((ret = s->ops->begin(s)))
 		return ret;
-	oe_peer_row p;
 	if ((ret = s->ops->share->peer_get(s, peer_id, NULL, c->arena, &p)))
 		return tx_end(s, ret);
 	if (p.identity && !strcmp(p.identity, node->id))
-		return tx_end(s, 0); /* known: the usual case */
+		return tx_end(s, 0);
 	if (p.identity) {
 		/* A partner does not change who it is; a URL that now answers as
 		 * another node is not pulled from. */
@@ -64,7 +69,11 @@ int oe_svc_sync_bind(oe_ctx *c, int64_t peer_id, const oe_env_identity *node, co
 		ret = s->ops->share->peer_set_identity(s, peer_id, node->id);
 	if (!ret)
 		ret = s->ops->audit(s, oe_now(), c->actor, "peer.identity", p.name, node->id);
-	return tx_end(s, ret);
+	if ((ret = tx_end(s, ret)))
+		return ret;
+	/* A merged organisation's keys and groups are the partner's now. */
+	oe_node_auth_changed(c->node);
+	return 0;
 }
 
 int oe_svc_sync_cursor(oe_ctx *c, int64_t peer_id, const char *collection, char **added_after)
@@ -73,8 +82,8 @@ int oe_svc_sync_cursor(oe_ctx *c, int64_t peer_id, const char *collection, char 
 	int ret = may_sync(c);
 	if (ret)
 		return ret;
-	ret = c->store->ops->share->cursor_get(c->store, peer_id, collection, c->arena,
-					       added_after);
+	ret =
+	    c->store->ops->share->cursor_get(c->store, peer_id, collection, c->arena, added_after);
 	return ret == OE_ENOTFOUND ? 0 : ret;
 }
 
@@ -101,6 +110,7 @@ typedef struct {
 	size_t norgs, caporgs;
 	group_ref *groups;
 	size_t ngroups, capgroups;
+	bool groups_changed; /* who is in which group: cached checks are void */
 } page_ctx;
 
 static int grow(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem)
@@ -153,13 +163,50 @@ static int org_of(page_ctx *x, const char *stix, int64_t *id, int *kind)
 	return 0;
 }
 
+static bool has(const int64_t *v, size_t n, int64_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+/* Make group gid name exactly the organisations want[0..n): rewritten
+ * only when it differs, since every change voids the node's cached key
+ * checks. */
+static int set_members(page_ctx *x, int64_t gid, const int64_t *want, size_t n)
+{
+	oe_store *s = x->c->store;
+	oe_group_member *m;
+	size_t nm;
+	int ret = s->ops->share->members(s, gid, x->c->arena, &m, &nm);
+	if (ret)
+		return ret;
+	bool same = true;
+	for (size_t i = 0; i < nm && same; i++)
+		same = !m[i].peer_id && has(want, n, m[i].org_id);
+	for (size_t i = 0; i < n && same; i++) {
+		bool found = false;
+		for (size_t k = 0; k < nm && !found; k++)
+			found = m[k].org_id == want[i];
+		same = found;
+	}
+	if (same)
+		return 0;
+	x->groups_changed = true;
+	ret = s->ops->share->member_clear(s, gid);
+	for (size_t i = 0; !ret && i < n; i++)
+		ret = s->ops->share->member_add(s, gid, want[i], 0);
+	return ret;
+}
+
 /* The group an AMBER assertion of origin arrived under, as received: owned
  * by the origin, naming this node's operator (it was sent to us) and the
- * identities the sender lists. Its members are rewritten at the first
- * object of the page that names it. */
+ * identities the sender lists. Its members are brought up to date at the
+ * first object of the page that names it. */
 static int group_of(page_ctx *x, int64_t origin, const oe_env_indicator *ind, int64_t *gid)
 {
-	const char *name = ind->group ? ind->group : DIRECT_GROUP;
+	const char *name = ind->group;
 	for (size_t i = 0; i < x->ngroups; i++)
 		if (x->groups[i].owner == origin && !strcmp(x->groups[i].name, name)) {
 			*gid = x->groups[i].id;
@@ -172,16 +219,20 @@ static int group_of(page_ctx *x, int64_t origin, const oe_env_indicator *ind, in
 		*gid = g.id;
 	else if (ret == OE_ENOTFOUND)
 		ret = s->ops->share->group_create(s, name, origin, x->peer_id, x->now, gid);
+	int64_t *want = oe_arena_alloc(x->c->arena, (ind->nmembers + 1) * sizeof(*want));
+	size_t n = 0;
+	if (!ret && !want)
+		ret = OE_ENOMEM;
 	if (!ret)
-		ret = s->ops->share->member_clear(s, *gid);
-	if (!ret)
-		ret = s->ops->share->member_add(s, *gid, OE_NODE_OPERATOR_ORG, 0);
+		want[n++] = OE_NODE_OPERATOR_ORG;
 	for (size_t i = 0; !ret && i < ind->nmembers; i++) {
 		int64_t org;
 		int kind;
-		if (!(ret = org_of(x, ind->members[i], &org, &kind)))
-			ret = s->ops->share->member_add(s, *gid, org, 0);
+		if (!(ret = org_of(x, ind->members[i], &org, &kind)) && !has(want, n, org))
+			want[n++] = org;
 	}
+	if (!ret)
+		ret = set_members(x, *gid, want, n);
 	if (ret)
 		return ret;
 	if ((ret = grow(x->c->arena, (void **)&x->groups, x->ngroups, &x->capgroups,
@@ -226,8 +277,8 @@ static int put(page_ctx *x, const oe_env_indicator *ind, oe_sync_counts *n)
 	};
 	int64_t id;
 	oe_upsert_outcome o;
-	ret = s->ops->share->assertion_put(s, &c, origin, ind->created ? ind->created : ind->modified,
-					   &id, &o);
+	ret = s->ops->share->assertion_put(s, &c, origin,
+					   ind->created ? ind->created : ind->modified, &id, &o);
 	if (ret)
 		return ret;
 	if (o == OE_UPSERT_CREATED)
@@ -262,6 +313,8 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 	int ret = may_sync(c);
 	if (ret)
 		return ret;
+	if (!p->nobjects && !cursor)
+		return 0; /* nothing new: no write */
 	page_ctx x = {.c = c, .peer_id = peer_id, .now = oe_now(), .p = p};
 	oe_sync_counts got = {.refused = p->nrefused};
 	if ((ret = s->ops->begin(s)))
@@ -296,6 +349,8 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 	}
 	if ((ret = tx_end(s, ret)))
 		return ret;
+	if (x.groups_changed)
+		oe_node_auth_changed(c->node);
 	n->created += got.created;
 	n->updated += got.updated;
 	n->unchanged += got.unchanged;
@@ -356,4 +411,191 @@ int oe_svc_sync_status(oe_ctx *c, int64_t peer_id, oe_time attempt, const char *
 						 objects);
 	}
 	return tx_end(s, ret);
+}
+
+/* --- push ------------------------------------------------------------------ */
+
+/* The viewer a partner's key is at this node: its operator organisation,
+ * role peer, and the groups naming it or its node. */
+static int peer_viewer(oe_ctx *c, const oe_peer_row *p, oe_viewer *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->org_id = p->org_id;
+	v->role = OE_ROLE_PEER;
+	size_t ng = 0, np = 0;
+	int ret = c->store->ops->share->viewer_groups(c->store, p->org_id, true, v->groups,
+						      OE_VIEWER_GROUPS_MAX, &ng, v->peer_groups,
+						      OE_VIEWER_GROUPS_MAX, &np);
+	v->ngroups = (uint8_t)ng;
+	v->npeer_groups = (uint8_t)np;
+	return ret;
+}
+
+/* The operator's own assertion of a row, or false when it has none. */
+static bool operator_assertion(const oe_indicator_row *r, oe_assertion *a)
+{
+	if (r->org_id == OE_NODE_OPERATOR_ORG) {
+		const oe_indicator_view *v = &r->v;
+		*a = (oe_assertion){.org_id = r->org_id,
+				    .tlp = v->tlp,
+				    .confidence = v->confidence,
+				    .description = v->description,
+				    .first_seen = v->first_seen,
+				    .last_seen = v->last_seen,
+				    .valid_until = v->valid_until,
+				    .revoked = v->revoked,
+				    .created = v->created,
+				    .modified = v->modified,
+				    .tags = v->tags,
+				    .ntags = v->ntags,
+				    .group_id = r->group_id};
+		return true;
+	}
+	for (size_t i = 0; i < r->nothers; i++)
+		if (r->others[i].org_id == OE_NODE_OPERATOR_ORG) {
+			*a = r->others[i];
+			return true;
+		}
+	return false;
+}
+
+/* The STIX indicator of the operator's assertion a of row r. */
+static json_t *push_indicator(oe_ctx *c, const oe_indicator_row *r, const oe_assertion *a,
+			      const char *op_stix)
+{
+	oe_indicator_view v = {.type = r->v.type,
+			       .value = r->v.value,
+			       .tlp = a->tlp,
+			       .confidence = a->confidence,
+			       .description = a->description,
+			       .tags = a->tags,
+			       .ntags = a->ntags,
+			       .created = a->created,
+			       .modified = a->modified,
+			       .first_seen = a->first_seen,
+			       .valid_until = a->valid_until,
+			       .org_stix_id = op_stix};
+	oe_stix_assertion_id(op_stix, v.type, v.value, v.stix_id);
+	const char *group = NULL, **members = NULL;
+	size_t nm = 0;
+	oe_group_row g;
+	oe_group_member *m;
+	if (a->group_id && (a->tlp == OE_TLP_AMBER || a->tlp == OE_TLP_AMBER_STRICT) &&
+	    !c->store->ops->share->group_get(c->store, a->group_id, NULL, 0, c->arena, &g) &&
+	    !c->store->ops->share->members(c->store, a->group_id, c->arena, &m, &nm)) {
+		members = oe_arena_alloc(c->arena, (nm ? nm : 1) * sizeof(*members));
+		size_t k = 0;
+		for (size_t i = 0; members && i < nm; i++)
+			if (m[i].stix_id)
+				members[k++] = m[i].stix_id;
+		nm = k;
+		group = g.name;
+	}
+	return oe_stix_assertion_json(&v, group, members, nm);
+}
+
+static json_t *stix_time(oe_time t)
+{
+	char b[OE_TIME_BUF];
+	oe_time_format(t, b);
+	return json_string(b);
+}
+
+int oe_svc_sync_push_envelope(oe_ctx *c, int64_t peer_id, const char *event_uuid, int max_tlp,
+			      json_t **env, oe_sync_push_counts *n, const char **why)
+{
+	oe_store *s = c->store;
+	*env = NULL;
+	*why = NULL;
+	memset(n, 0, sizeof(*n));
+	if (c->viewer.org_id != OE_NODE_OPERATOR_ORG ||
+	    (c->viewer.role != OE_ROLE_ANALYST && c->viewer.role != OE_ROLE_ADMIN))
+		return OE_EPERM;
+	oe_peer_row p;
+	oe_org op;
+	oe_event_detail d;
+	oe_viewer pv;
+	int ret = s->ops->share->peer_get(s, peer_id, NULL, c->arena, &p);
+	if (!ret)
+		ret = s->ops->org_get(s, OE_NODE_OPERATOR_ORG, NULL, c->arena, &op);
+	if (!ret)
+		ret = oe_svc_event_get(c, event_uuid, 0, &d);
+	if (!ret)
+		ret = peer_viewer(c, &p, &pv);
+	if (ret)
+		return ret;
+	/* A pushed event becomes the operator's at the partner: only the
+	 * operator's own, and only when the partner may see it at all. */
+	if (d.ev.org_id != OE_NODE_OPERATOR_ORG) {
+		*why = "only events of this node's own organisation are pushed";
+		return OE_EPERM;
+	}
+	if (!oe_may_see(&pv, (oe_tlp)d.ev.tlp, d.ev.org_id)) {
+		*why = "the partner may not receive this event under its TLP";
+		return OE_EPERM;
+	}
+	json_t *objs = json_array(), *refs = json_array();
+	if (!objs || !refs)
+		ret = OE_ENOMEM;
+	oe_time now = oe_now();
+	for (size_t i = 0; !ret && i < d.n; i++) {
+		oe_indicator_row *r = &d.indicators[i];
+		oe_assertion a;
+		if (!operator_assertion(r, &a) || a.revoked || a.tlp > max_tlp ||
+		    (a.valid_until && a.valid_until <= now) ||
+		    !oe_may_see_in(&pv, (oe_tlp)a.tlp, OE_NODE_OPERATOR_ORG, a.group_id)) {
+			n->withheld++;
+			continue;
+		}
+		json_t *o = push_indicator(c, r, &a, op.stix_id);
+		if (!o) {
+			n->withheld++;
+			continue;
+		}
+		if (json_array_append(refs, json_object_get(o, "id")) ||
+		    json_array_append_new(objs, o))
+			ret = OE_ENOMEM;
+		else
+			n->sent++;
+	}
+	n->withheld += d.ev.nindicators > d.n ? d.ev.nindicators - d.n : 0;
+	if (!ret) {
+		/* The event as a STIX report naming what goes with it. */
+		json_t *rep = json_pack("{s:s,s:s,s:s+,s:o,s:o,s:o,s:s,s:s,s:[s],s:O,s:[s]}",
+					"type", "report", "spec_version", "2.1", "id", "report--",
+					d.ev.uuid, "created", stix_time(d.ev.created), "modified",
+					stix_time(d.ev.modified ? d.ev.modified : d.ev.created),
+					"published", stix_time(d.ev.created), "name", d.ev.title,
+					"created_by_ref", op.stix_id, "object_marking_refs",
+					oe_tlp_marking_id((oe_tlp)d.ev.tlp), "object_refs", refs,
+					"report_types", "threat-report");
+		json_t *labels = d.ev.ntags ? json_array() : NULL;
+		for (size_t i = 0; labels && i < d.ev.ntags; i++)
+			json_array_append_new(labels, json_string(d.ev.tags[i]));
+		if (!rep) {
+			json_decref(labels);
+			ret = OE_ENOMEM;
+		} else if ((labels && json_object_set_new(rep, "labels", labels)) ||
+			   json_array_insert_new(objs, 0, rep)) {
+			ret = OE_ENOMEM;
+		}
+	}
+	json_decref(refs);
+	if (!ret && !(*env = json_pack("{s:o}", "objects", objs)))
+		ret = OE_ENOMEM;
+	else if (ret)
+		json_decref(objs);
+	if (ret)
+		return ret;
+	/* What leaves the node is written down before it goes. */
+	char detail[200];
+	snprintf(detail, sizeof(detail), "peer=%.100s sent=%zu withheld=%zu", p.name, n->sent,
+		 n->withheld);
+	if (!(ret = s->ops->begin(s)))
+		ret = tx_end(s, s->ops->audit(s, now, c->actor, "peer.push", d.ev.uuid, detail));
+	if (ret) {
+		json_decref(*env);
+		*env = NULL;
+	}
+	return ret;
 }

@@ -9,6 +9,8 @@
 #ifndef OE_SVC_SYNC_H
 #define OE_SVC_SYNC_H
 
+#include <jansson.h>
+
 #include "core/taxii_env.h"
 #include "service.h"
 
@@ -60,5 +62,25 @@ oe_time oe_svc_sync_next(const oe_config *cfg, int64_t interval, int64_t errors,
  * and the next attempt, also returned in *next. */
 int oe_svc_sync_status(oe_ctx *c, int64_t peer_id, oe_time attempt, const char *error,
 		       int64_t objects, oe_time *next);
+
+/* --- push: an event to a partner's collection ---------------------------- */
+
+typedef struct {
+	size_t sent;	 /* indicators in the envelope */
+	size_t withheld; /* the event's indicators the partner may not receive */
+} oe_sync_push_counts;
+
+/* The envelope that pushes event event_uuid to peer peer_id:
+ * {"objects": [the event as a STIX report, the node operator's assertion
+ * of each of its values]}, new reference in *env. Only what the partner
+ * may receive goes: the event must be the operator's and visible to the
+ * partner (OE_EPERM with *why otherwise), and each value goes under the
+ * operator's own live assertion only when the partner may see that (RED
+ * never; AMBER only when the partner is in its group), and only up to
+ * max_tlp (GREEN for a partner's community collection, whose objects are in
+ * no group there); the rest is withheld and counted. The caller must be an analyst or admin of the
+ * node operator. Audited as peer.push. */
+int oe_svc_sync_push_envelope(oe_ctx *c, int64_t peer_id, const char *event_uuid, int max_tlp,
+			      json_t **env, oe_sync_push_counts *n, const char **why);
 
 #endif

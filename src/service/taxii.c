@@ -87,9 +87,9 @@ int oe_svc_taxii_collections(oe_ctx *c, oe_taxii_collection **out, size_t *n)
 	k->title = "community";
 	k->alias = "community";
 	k->description = oe_arena_printf(c->arena,
-					  "CLEAR and GREEN indicators of %s for every member "
-					  "organisation and partner node",
-					  c->node->node_name);
+					 "CLEAR and GREEN indicators of %s for every member "
+					 "organisation and partner node",
+					 c->node->node_name);
 	k->can_read = true;
 	k->can_write = can_write(v);
 	if (!k->description)
@@ -125,7 +125,8 @@ int oe_svc_taxii_collection(oe_ctx *c, const char *id, oe_taxii_collection *out)
 	if (ret)
 		return ret == OE_EPERM ? OE_ENOTFOUND : ret;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(cols[i].id, id) == 0 || (cols[i].alias && strcmp(cols[i].alias, id) == 0)) {
+		if (strcmp(cols[i].id, id) == 0 ||
+		    (cols[i].alias && strcmp(cols[i].alias, id) == 0)) {
 			*out = cols[i];
 			return 0;
 		}
@@ -146,8 +147,7 @@ static uint64_t scope_tag(const char *scope)
 	return t;
 }
 
-static void next_seal(const oe_node *n, const char *scope, oe_time at,
-		      char out[OE_CURSOR_LEN + 1])
+static void next_seal(const oe_node *n, const char *scope, oe_time at, char out[OE_CURSOR_LEN + 1])
 {
 	oe_uuid u;
 	uint64_t t = scope_tag(scope), a = (uint64_t)at;
@@ -422,8 +422,8 @@ static int walk_log(walk *w, oe_time *cursor, bool *more)
 		oe_taxii_row *rows;
 		size_t n, taken;
 		bool full;
-		int ret = s->ops->taxii->page(s, w->col->scope, *cursor, batch, w->c->arena, &rows,
-					      &n);
+		int ret =
+		    s->ops->taxii->page(s, w->col->scope, *cursor, batch, w->c->arena, &rows, &n);
 		if (!ret)
 			ret = take_rows(w, rows, n, cursor, &taken, &full);
 		if (ret)
@@ -449,12 +449,6 @@ static int walk_log(walk *w, oe_time *cursor, bool *more)
 	}
 }
 
-static int by_date(const void *a, const void *b)
-{
-	const oe_taxii_row *x = a, *y = b;
-	return (x->date_added > y->date_added) - (x->date_added < y->date_added);
-}
-
 /* The key of an indicator id, or false when id is not one. */
 static bool indicator_key(const char *id, int64_t *key)
 {
@@ -469,44 +463,25 @@ static bool indicator_key(const char *id, int64_t *key)
 /* The rows of the objects match[id] names, after `after`. */
 static int rows_of_ids(walk *w, oe_time after, oe_taxii_row **out, size_t *n)
 {
-	oe_store *s = w->c->store;
-	oe_taxii_row *all = NULL;
-	size_t cnt = 0, cap = 0;
-	for (size_t i = 0; i < w->q->nids; i++) {
-		int64_t key;
-		oe_taxii_row *rows;
-		size_t nr;
-		if (!indicator_key(w->q->ids[i], &key))
-			continue;
-		bool dup = false;
-		for (size_t k = 0; k < i && !dup; k++) {
-			int64_t other;
-			dup = indicator_key(w->q->ids[k], &other) && other == key;
-		}
-		if (dup)
-			continue;
-		int ret = s->ops->taxii->object(s, w->col->scope, key, w->c->arena, &rows, &nr);
-		if (ret)
-			return ret;
-		for (size_t k = 0; k < nr; k++) {
-			if (rows[k].date_added <= after)
-				continue;
-			if (cnt == cap) {
-				size_t nc = cap ? cap * 2 : 16;
-				oe_taxii_row *g = oe_arena_alloc(w->c->arena, nc * sizeof(*g));
-				if (!g)
-					return OE_ENOMEM;
-				if (cnt)
-					memcpy(g, all, cnt * sizeof(*g));
-				all = g;
-				cap = nc;
-			}
-			all[cnt++] = rows[k];
-		}
-	}
-	if (cnt)
-		qsort(all, cnt, sizeof(*all), by_date);
-	*out = all;
+	int64_t keys[OE_TAXII_MATCH_MAX];
+	size_t nk = 0;
+	oe_taxii_row *rows;
+	size_t nr, cnt = 0;
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < w->q->nids && nk < OE_TAXII_MATCH_MAX; i++)
+		if (indicator_key(w->q->ids[i], &keys[nk]))
+			nk++;
+	if (!nk)
+		return 0;
+	int ret = w->c->store->ops->taxii->objects(w->c->store, w->col->scope, keys, nk,
+						   w->c->arena, &rows, &nr);
+	if (ret)
+		return ret;
+	for (size_t k = 0; k < nr; k++)
+		if (rows[k].date_added > after)
+			rows[cnt++] = rows[k];
+	*out = rows;
 	*n = cnt;
 	return 0;
 }
@@ -521,8 +496,8 @@ static int object_row(walk *w, const char *id, oe_taxii_row **out)
 		return 0;
 	oe_taxii_row *rows;
 	size_t n;
-	int ret =
-	    w->c->store->ops->taxii->object(w->c->store, w->col->scope, key, w->c->arena, &rows, &n);
+	int ret = w->c->store->ops->taxii->objects(w->c->store, w->col->scope, &key, 1, w->c->arena,
+						   &rows, &n);
 	for (size_t i = 0; !ret && i < n; i++) {
 		oe_taxii_row *r = &rows[i];
 		if (!r->present || r->deleted)
@@ -547,8 +522,8 @@ static json_t *answer(walk *w, bool more, oe_time cursor)
 		bad |= json_object_set_new(b, "next", json_string(tok));
 	}
 	if (w->nitems)
-		bad |= json_object_set(
-		    b, w->what == OE_TAXII_VERSIONS ? "versions" : "objects", w->items);
+		bad |= json_object_set(b, w->what == OE_TAXII_VERSIONS ? "versions" : "objects",
+				       w->items);
 	if (bad) {
 		json_decref(b);
 		return NULL;
@@ -711,8 +686,8 @@ static int details_of(const json_t *objs, const oe_import_set *set, const oe_imp
 		if (set->iocs[i].ext_id)
 			st[nst++] = (outcome){set->iocs[i].ext_id, NULL, res->ids[i] != 0};
 	for (size_t i = 0; !ret && i < ne; i++)
-		er[i] = (outcome){set->errors[i].ref ? set->errors[i].ref : "", set->errors[i].reason,
-				  false};
+		er[i] = (outcome){set->errors[i].ref ? set->errors[i].ref : "",
+				  set->errors[i].reason, false};
 	if (!ret) {
 		qsort(st, nst, sizeof(*st), by_id);
 		qsort(er, ne, sizeof(*er), by_id);
@@ -754,11 +729,13 @@ static int details_of(const json_t *objs, const oe_import_set *set, const oe_imp
 				if (!stored)
 					why = "not stored: it conflicts with a stored indicator";
 			} else {
-				why = "not stored: only indicators with a STIX pattern of supported "
-				      "types are kept";
+				why =
+				    "not stored: only indicators with a STIX pattern of supported "
+				    "types are kept";
 			}
-		} else if (!type || (strcmp(type, "observed-data") && strcmp(type, "report") &&
-				     strcmp(type, "identity") && strcmp(type, "marking-definition"))) {
+		} else if (!type ||
+			   (strcmp(type, "observed-data") && strcmp(type, "report") &&
+			    strcmp(type, "identity") && strcmp(type, "marking-definition"))) {
 			why = "not stored: this node keeps indicators, observed data and reports";
 		}
 		ret = detail(why ? fail : succ, id, ver, why);
@@ -835,13 +812,15 @@ int oe_svc_taxii_add(oe_ctx *c, const oe_taxii_collection *col, const json_t *en
 			eff[i] = set.iocs[i].tlp >= 0 ? set.iocs[i].tlp : def;
 		for (size_t e = 0; eff && e < set.nevents; e++)
 			for (size_t i = set.events[e].first;
-			     set.events[e].tlp >= 0 && i < set.events[e].first + set.events[e].count;
+			     set.events[e].tlp >= 0 &&
+			     i < set.events[e].first + set.events[e].count;
 			     i++)
 				if (set.iocs[i].tlp < 0)
 					eff[i] = set.events[e].tlp;
 		for (size_t i = 0; eff && i < set.niocs; i++) {
 			oe_ioc *k = &set.iocs[i];
-			if (col->group_id && (eff[i] == OE_TLP_AMBER || eff[i] == OE_TLP_AMBER_STRICT))
+			if (col->group_id &&
+			    (eff[i] == OE_TLP_AMBER || eff[i] == OE_TLP_AMBER_STRICT))
 				k->group_id = col->group_id;
 			if (np)
 				k->via_peer = peers[0];

@@ -20,9 +20,10 @@ extern const char *const oe_migrations[];
 extern const size_t oe_migrations_count;
 
 static const char *const stmt_sql[ST__COUNT] = {
-    [ST_INS_IND] = "INSERT INTO indicators(uuid,type,value,org_id,tlp,confidence,description,"
-		   "first_seen,last_seen,valid_until,created,modified,revoked,ext_id,group_id,via_peer) "
-		   "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(uuid) DO NOTHING",
+    [ST_INS_IND] =
+	"INSERT INTO indicators(uuid,type,value,org_id,tlp,confidence,description,"
+	"first_seen,last_seen,valid_until,created,modified,revoked,ext_id,group_id,via_peer) "
+	"VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(uuid) DO NOTHING",
     [ST_SEL_IND_BY_UUID] = "SELECT id,org_id,tlp,confidence,description,first_seen,last_seen,"
 			   "valid_until,revoked,group_id,via_peer FROM indicators WHERE uuid=?",
     [ST_UPD_IND] = "UPDATE indicators SET tlp=?1,confidence=?2,description=?3,first_seen=?4,"
@@ -284,7 +285,7 @@ static int sq_meta_get(oe_store *s, const char *key, oe_arena *a, char **out)
 static int sq_meta_set(oe_store *s, const char *key, const char *value)
 {
 	sqlite3_stmt *st = oe_sq_prep(SQ(s), "INSERT INTO meta(key,value) VALUES(?,?) "
-				       "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
+					     "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -326,7 +327,7 @@ static int sq_org_get(oe_store *s, int64_t id, const char *name, oe_arena *a, oe
 {
 	sqlite3_stmt *st =
 	    oe_sq_prep(SQ(s), name ? "SELECT id,stix_id,name,country FROM orgs WHERE name=?"
-			     : "SELECT id,stix_id,name,country FROM orgs WHERE id=?");
+				   : "SELECT id,stix_id,name,country FROM orgs WHERE id=?");
 	if (!st)
 		return OE_EIO;
 	if (name)
@@ -343,7 +344,8 @@ static int sq_org_get(oe_store *s, int64_t id, const char *name, oe_arena *a, oe
 
 static int sq_org_list(oe_store *s, oe_arena *a, oe_org **out, size_t *n)
 {
-	sqlite3_stmt *st = oe_sq_prep(SQ(s), "SELECT id,stix_id,name,country FROM orgs ORDER BY id");
+	sqlite3_stmt *st =
+	    oe_sq_prep(SQ(s), "SELECT id,stix_id,name,country FROM orgs ORDER BY id");
 	if (!st)
 		return OE_EIO;
 	size_t cap = 0, cnt = 0;
@@ -382,8 +384,9 @@ static int sq_user_create(oe_store *s, int64_t org_id, const char *name, int rol
 static int sq_key_create(oe_store *s, const char *key_id, const uint8_t hash[32], int64_t org_id,
 			 int64_t user_id, int role, const char *label)
 {
-	sqlite3_stmt *st = oe_sq_prep(SQ(s), "INSERT INTO api_keys(key_id,org_id,user_id,role,hash,label,"
-				       "created) VALUES(?,?,?,?,?,?,?)");
+	sqlite3_stmt *st =
+	    oe_sq_prep(SQ(s), "INSERT INTO api_keys(key_id,org_id,user_id,role,hash,label,"
+			      "created) VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
@@ -406,7 +409,7 @@ static int sq_key_get(oe_store *s, const char *key_id, oe_apikey *out)
 {
 	sqlite3_stmt *st =
 	    oe_sq_prep(SQ(s), "SELECT id,org_id,ifnull(user_id,0),role,hash,revoked IS NOT "
-			"NULL FROM api_keys WHERE key_id=?");
+			      "NULL FROM api_keys WHERE key_id=?");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
@@ -446,8 +449,8 @@ static int sq_key_revoke(oe_store *s, const char *key_id)
 static int sq_key_list(oe_store *s, oe_arena *a, oe_keyinfo **out, size_t *n)
 {
 	sqlite3_stmt *st = oe_sq_prep(SQ(s), "SELECT k.key_id,o.name,k.role,k.label,k.created,"
-				       "ifnull(k.revoked,0) FROM api_keys k JOIN orgs o ON "
-				       "o.id=k.org_id ORDER BY k.id");
+					     "ifnull(k.revoked,0) FROM api_keys k JOIN orgs o ON "
+					     "o.id=k.org_id ORDER BY k.id");
 	if (!st)
 		return OE_EIO;
 	size_t cap = 0, cnt = 0;
@@ -563,9 +566,9 @@ static bool merge_assertion(const oe_assertion *old, const oe_ioc *c, int def_tl
 	n->group_id = c->group_id ? c->group_id : old->group_id;
 	n->via_peer = old->via_peer;
 	return n->tlp != old->tlp || n->confidence != old->confidence ||
-	       n->group_id != old->group_id ||
-	       n->first_seen != old->first_seen || n->last_seen != old->last_seen ||
-	       n->valid_until != old->valid_until || n->revoked != old->revoked ||
+	       n->group_id != old->group_id || n->first_seen != old->first_seen ||
+	       n->last_seen != old->last_seen || n->valid_until != old->valid_until ||
+	       n->revoked != old->revoked ||
 	       (n->description && (!old->description || strcmp(n->description, old->description)));
 }
 
@@ -696,7 +699,7 @@ static int sq_indicator_upsert(oe_store *s, const oe_ioc *c, int64_t org_id, int
 	"ifnull(x.last_seen,0),ifnull(x.valid_until,0),x.revoked,x.description,"                   \
 	"ifnull(x.created,0),ifnull(x.modified,0),xo.stix_id,xo.name,(SELECT "                     \
 	"json_group_array(tag) FROM indicator_tags t WHERE t.indicator_id=x.indicator_id AND "     \
-	"t.org_id=x.org_id),ifnull(x.group_id,0),ifnull(x.via_peer,0))) FROM indicator_orgs x "     \
+	"t.org_id=x.org_id),ifnull(x.group_id,0),ifnull(x.via_peer,0))) FROM indicator_orgs x "    \
 	"JOIN orgs xo ON xo.id=x.org_id WHERE x.indicator_id=i.id),ifnull(i.group_id,0),"          \
 	"ifnull(i.via_peer,0)"
 
@@ -803,11 +806,11 @@ static int sq_indicator_get(oe_store *s, int64_t id, const oe_uuid *uuid, oe_are
 			    oe_indicator_row *out)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st =
-	    oe_sq_prep(q, uuid ? "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
-			   "WHERE i.uuid=?"
-			 : "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
-			   "WHERE i.id=?");
+	sqlite3_stmt *st = oe_sq_prep(
+	    q, uuid ? "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
+		      "WHERE i.uuid=?"
+		    : "SELECT " IND_COLS " FROM indicators i JOIN orgs o ON o.id=i.org_id "
+		      "WHERE i.id=?");
 	if (!st)
 		return OE_EIO;
 	if (uuid)
@@ -895,16 +898,16 @@ static int sq_indicator_patch(oe_store *s, int64_t id, int64_t org_id, const oe_
 		return rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
 	bool own = origin == org_id;
 	/* ?2.. are "set" flags, so NULL can mean "clear" where a flag says so. */
-	st = oe_sq_prep(q,
-		  own ? "UPDATE indicators SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,confidence),"
-			"description=CASE WHEN ?3 THEN ?4 ELSE description END,valid_until=CASE "
-			"WHEN ?5 THEN ?6 ELSE valid_until END,revoked=ifnull(?7,revoked),"
-			"modified=?8,group_id=CASE WHEN ?11 THEN ?12 ELSE group_id END WHERE id=?9"
-		      : "UPDATE indicator_orgs SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,"
-			"confidence),description=CASE WHEN ?3 THEN ?4 ELSE description END,"
-			"valid_until=CASE WHEN ?5 THEN ?6 ELSE valid_until END,revoked=ifnull(?7,"
-			"revoked),modified=?8,group_id=CASE WHEN ?11 THEN ?12 ELSE group_id END "
-			"WHERE indicator_id=?9 AND org_id=?10");
+	st = oe_sq_prep(
+	    q, own ? "UPDATE indicators SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,confidence),"
+		     "description=CASE WHEN ?3 THEN ?4 ELSE description END,valid_until=CASE "
+		     "WHEN ?5 THEN ?6 ELSE valid_until END,revoked=ifnull(?7,revoked),"
+		     "modified=?8,group_id=CASE WHEN ?11 THEN ?12 ELSE group_id END WHERE id=?9"
+		   : "UPDATE indicator_orgs SET tlp=ifnull(?1,tlp),confidence=ifnull(?2,"
+		     "confidence),description=CASE WHEN ?3 THEN ?4 ELSE description END,"
+		     "valid_until=CASE WHEN ?5 THEN ?6 ELSE valid_until END,revoked=ifnull(?7,"
+		     "revoked),modified=?8,group_id=CASE WHEN ?11 THEN ?12 ELSE group_id END "
+		     "WHERE indicator_id=?9 AND org_id=?10");
 	if (!st)
 		return OE_EIO;
 	if (p->tlp >= 0)
@@ -949,7 +952,7 @@ static int sq_event_create(oe_store *s, const char *uuid, int64_t org_id, const 
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st =
 	    oe_sq_prep(q, "INSERT INTO events(uuid,org_id,title,tlp,ext_id,created,modified)"
-		    " VALUES(?,?,?,?,?,?,?)");
+			  " VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, uuid, -1, SQLITE_STATIC);
@@ -983,8 +986,8 @@ static int sq_event_update(oe_store *s, int64_t id, const char *title, int tlp, 
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st =
 	    oe_sq_prep(q, "UPDATE events SET title=ifnull(?1,title),tlp=max(tlp,ifnull(?2,"
-		    "tlp)),modified=?3 WHERE id=?4 AND (title IS NOT ifnull(?1,title) OR "
-		    "tlp<ifnull(?2,tlp))");
+			  "tlp)),modified=?3 WHERE id=?4 AND (title IS NOT ifnull(?1,title) OR "
+			  "tlp<ifnull(?2,tlp))");
 	if (!st)
 		return OE_EIO;
 	oe_sq_bind_text(st, 1, title);
@@ -1044,9 +1047,9 @@ static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, 
 {
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st = oe_sq_prep(q, uuid ? "SELECT " EV_COLS " FROM events e JOIN orgs o ON "
-					  "o.id=e.org_id WHERE e.uuid=?"
-					: "SELECT " EV_COLS " FROM events e JOIN orgs o ON "
-					  "o.id=e.org_id WHERE e.id=?");
+						"o.id=e.org_id WHERE e.uuid=?"
+					      : "SELECT " EV_COLS " FROM events e JOIN orgs o ON "
+						"o.id=e.org_id WHERE e.id=?");
 	if (!st)
 		return OE_EIO;
 	if (uuid)
@@ -1075,7 +1078,7 @@ static int sq_event_get(oe_store *s, int64_t id, const char *uuid, oe_arena *a, 
 		return ret;
 
 	st = oe_sq_prep(q, "SELECT indicator_id FROM event_indicators WHERE event_id=? ORDER BY "
-		     "indicator_id");
+			   "indicator_id");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, out->id);
@@ -1094,8 +1097,8 @@ static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event
 {
 	sqlite3_stmt *st =
 	    oe_sq_prep(SQ(s), "SELECT " EV_COLS " FROM event_indicators x JOIN events e ON "
-			"e.id=x.event_id JOIN orgs o ON o.id=e.org_id WHERE "
-			"x.indicator_id=? ORDER BY e.id LIMIT 100000");
+			      "e.id=x.event_id JOIN orgs o ON o.id=e.org_id WHERE "
+			      "x.indicator_id=? ORDER BY e.id LIMIT 100000");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, indicator_id);
@@ -1115,8 +1118,9 @@ static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, in
 			   int64_t count, oe_time first, oe_time last, oe_time now, int64_t *id)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st = oe_sq_prep(q, "INSERT INTO sightings(indicator_id,org_id,tlp,count,first_seen,"
-				   "last_seen,created) VALUES(?,?,?,?,?,?,?)");
+	sqlite3_stmt *st =
+	    oe_sq_prep(q, "INSERT INTO sightings(indicator_id,org_id,tlp,count,first_seen,"
+			  "last_seen,created) VALUES(?,?,?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, indicator_id);
@@ -1138,10 +1142,11 @@ static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, in
 static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_sighting_row **out,
 			   size_t *n)
 {
-	sqlite3_stmt *st = oe_sq_prep(SQ(s), "SELECT s.id,s.org_id,o.name,s.count,s.first_seen,"
-				       "s.last_seen,s.tlp FROM sightings s JOIN orgs o ON "
-				       "o.id=s.org_id WHERE s.indicator_id=? ORDER BY s.id DESC "
-				       "LIMIT 100000");
+	sqlite3_stmt *st =
+	    oe_sq_prep(SQ(s), "SELECT s.id,s.org_id,o.name,s.count,s.first_seen,"
+			      "s.last_seen,s.tlp FROM sightings s JOIN orgs o ON "
+			      "o.id=s.org_id WHERE s.indicator_id=? ORDER BY s.id DESC "
+			      "LIMIT 100000");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, indicator_id);
@@ -1211,7 +1216,8 @@ static int audit_append(sq_store *q, oe_time ts, const char *actor, const char *
 		crypto_generichash_update(&g, (const uint8_t *)parts[i], strlen(parts[i]) + 1);
 	crypto_generichash_final(&g, h, sizeof(h));
 
-	st = oe_sq_prep(q, "INSERT INTO audit(ts,actor,action,object,detail,hash) VALUES(?,?,?,?,?,?)");
+	st = oe_sq_prep(
+	    q, "INSERT INTO audit(ts,actor,action,object,detail,hash) VALUES(?,?,?,?,?,?)");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, ts);
@@ -1228,9 +1234,10 @@ static int audit_append(sq_store *q, oe_time ts, const char *actor, const char *
 static int sq_stats(oe_store *s, int64_t *indicators, int64_t *events, int64_t *sightings,
 		    int64_t *orgs)
 {
-	sqlite3_stmt *st = oe_sq_prep(SQ(s), "SELECT (SELECT count(*) FROM indicators WHERE revoked=0),"
-				       "(SELECT count(*) FROM events),(SELECT count(*) FROM "
-				       "sightings),(SELECT count(*) FROM orgs)");
+	sqlite3_stmt *st =
+	    oe_sq_prep(SQ(s), "SELECT (SELECT count(*) FROM indicators WHERE revoked=0),"
+			      "(SELECT count(*) FROM events),(SELECT count(*) FROM "
+			      "sightings),(SELECT count(*) FROM orgs)");
 	if (!st)
 		return OE_EIO;
 	int ret = OE_EIO;
@@ -1357,8 +1364,8 @@ int oe_store_open(const char *dir, bool create, oe_store **out, char *err, size_
 	sqlite3_busy_timeout(q->db, 10000);
 	sqlite3_extended_result_codes(q->db, 1);
 	int ret;
-	if (oe_sq_exec(q, "PRAGMA journal_mode=WAL") || oe_sq_exec(q, "PRAGMA synchronous=NORMAL") ||
-	    oe_sq_exec(q, "PRAGMA foreign_keys=ON") ||
+	if (oe_sq_exec(q, "PRAGMA journal_mode=WAL") ||
+	    oe_sq_exec(q, "PRAGMA synchronous=NORMAL") || oe_sq_exec(q, "PRAGMA foreign_keys=ON") ||
 	    /* Erased report text and evidence rows are overwritten, not
 	     * only unlinked from the b-tree (retention, report.c). */
 	    oe_sq_exec(q, "PRAGMA secure_delete=ON") || oe_sq_exec(q, "PRAGMA cache_size=-65536")) {

@@ -31,24 +31,30 @@ int oe_sq_taxii_register(sqlite3 *db)
 		   : OE_EIO;
 }
 
-/* The assertion of a log row is the origin's (in the indicators row) when
- * the row's organisation is the origin, else that organisation's row of
- * indicator_orgs. */
-#define A(col) "CASE WHEN i.org_id=l.org_id THEN i." col " ELSE x." col " END"
-
+/* The columns of a log row and of its assertion as it is now: the origin's
+ * (in the indicators row) when the row's organisation is the origin, else
+ * that organisation's row of indicator_orgs. */
 #define ROW_COLS                                                                                   \
 	"l.date_added,l.obj_key,l.indicator_id,l.org_id,l.version,l.deleted,"                      \
-	"i.id IS NOT NULL AND (i.org_id=l.org_id OR x.org_id IS NOT NULL),i.type,i.value," A(      \
-	    "tlp") "," A("confidence") "," A("description") "," A("first_seen") "," A("last_seen") \
-	    "," A("valid_until") "," A("revoked") ","                                              \
-	    "CASE WHEN i.org_id=l.org_id THEN i.created ELSE coalesce(x.created,i.created) END,"   \
-	    "CASE WHEN i.org_id=l.org_id THEN i.modified ELSE "                                    \
-	    "coalesce(x.modified,x.created,i.modified) END," A("group_id") "," A("via_peer") ","   \
-	    "o.stix_id,o.name,o.country,o.created,(SELECT group_concat(tag,char(31)) FROM "        \
-	    "(SELECT tag FROM indicator_tags WHERE indicator_id=l.indicator_id AND "               \
-	    "org_id=l.org_id ORDER BY tag)) FROM taxii_log l LEFT JOIN indicators i ON "           \
-	    "i.id=l.indicator_id LEFT JOIN indicator_orgs x ON x.indicator_id=l.indicator_id AND " \
-	    "x.org_id=l.org_id LEFT JOIN orgs o ON o.id=l.org_id "
+	"i.id IS NOT NULL AND (i.org_id=l.org_id OR x.org_id IS NOT NULL),i.type,i.value,"         \
+	"CASE WHEN i.org_id=l.org_id THEN i.tlp ELSE x.tlp END,"                                   \
+	"CASE WHEN i.org_id=l.org_id THEN i.confidence ELSE x.confidence END,"                     \
+	"CASE WHEN i.org_id=l.org_id THEN i.description ELSE x.description END,"                   \
+	"CASE WHEN i.org_id=l.org_id THEN i.first_seen ELSE x.first_seen END,"                     \
+	"CASE WHEN i.org_id=l.org_id THEN i.last_seen ELSE x.last_seen END,"                       \
+	"CASE WHEN i.org_id=l.org_id THEN i.valid_until ELSE x.valid_until END,"                   \
+	"CASE WHEN i.org_id=l.org_id THEN i.revoked ELSE x.revoked END,"                           \
+	"CASE WHEN i.org_id=l.org_id THEN i.created ELSE coalesce(x.created,i.created) END,"       \
+	"CASE WHEN i.org_id=l.org_id THEN i.modified ELSE"                                         \
+	" coalesce(x.modified,x.created,i.modified) END,"                                          \
+	"CASE WHEN i.org_id=l.org_id THEN i.group_id ELSE x.group_id END,"                         \
+	"CASE WHEN i.org_id=l.org_id THEN i.via_peer ELSE x.via_peer END,"                         \
+	"o.stix_id,o.name,o.country,o.created,"                                                    \
+	"(SELECT group_concat(tag,char(31)) FROM (SELECT tag FROM indicator_tags"                  \
+	" WHERE indicator_id=l.indicator_id AND org_id=l.org_id ORDER BY tag))"                    \
+	" FROM taxii_log l LEFT JOIN indicators i ON i.id=l.indicator_id"                          \
+	" LEFT JOIN indicator_orgs x ON x.indicator_id=l.indicator_id AND x.org_id=l.org_id"       \
+	" LEFT JOIN orgs o ON o.id=l.org_id "
 
 /* The organisation's tags, joined by U+001F, into an arena array. */
 static int split_tags(oe_arena *a, const char *t, size_t n, oe_indicator_view *v)
@@ -144,15 +150,25 @@ static int st_page(oe_store *s, const char *scope, oe_time after, size_t limit, 
 	return read_rows(q, st, a, out, n);
 }
 
-static int st_object(oe_store *s, const char *scope, int64_t key, oe_arena *a, oe_taxii_row **out,
-		     size_t *n)
+static int st_objects(oe_store *s, const char *scope, const int64_t *keys, size_t nkeys,
+		      oe_arena *a, oe_taxii_row **out, size_t *n)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st = oe_sq_prep(
-	    q, "SELECT " ROW_COLS "WHERE l.obj_key=?1 AND l.scope=?2 ORDER BY l.date_added");
+	/* The keys as a JSON array: one statement for any number of them. */
+	char *list = oe_arena_alloc(a, nkeys * 24 + 3);
+	if (!list)
+		return OE_ENOMEM;
+	size_t k = 0;
+	list[k++] = '[';
+	for (size_t i = 0; i < nkeys; i++)
+		k += (size_t)snprintf(list + k, 24, "%s%lld", i ? "," : "", (long long)keys[i]);
+	list[k++] = ']';
+	list[k] = '\0';
+	sqlite3_stmt *st = oe_sq_prep(q, "SELECT " ROW_COLS "WHERE l.scope=?2 AND l.obj_key IN "
+					 "(SELECT value FROM json_each(?1)) ORDER BY l.date_added");
 	if (!st)
 		return OE_EIO;
-	sqlite3_bind_int64(st, 1, key);
+	sqlite3_bind_text(st, 1, list, (int)k, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
 	return read_rows(q, st, a, out, n);
 }
@@ -163,7 +179,7 @@ static int st_remove(oe_store *s, const char *scope, int64_t key, int64_t indica
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st = oe_sq_prep(
 	    q, "INSERT INTO taxii_log_add SELECT scope,obj_key,indicator_id,org_id,version,1 FROM "
-	       "taxii_log WHERE obj_key=?1 AND scope=?2 AND indicator_id=?3 AND org_id=?4 ORDER "
+	       "taxii_log WHERE indicator_id=?3 AND org_id=?4 AND scope=?2 AND obj_key=?1 ORDER "
 	       "BY date_added DESC LIMIT 1");
 	if (!st)
 		return OE_EIO;
@@ -247,7 +263,7 @@ static int st_status_get(oe_store *s, const char *id, oe_arena *a, oe_taxii_stat
 
 const oe_taxii_store_ops oe_sqlite_taxii_ops = {
     .page = st_page,
-    .object = st_object,
+    .objects = st_objects,
     .remove = st_remove,
     .peer_ids = st_peer_ids,
     .status_put = st_status_put,

@@ -83,7 +83,7 @@ typedef struct {
 	bool set_tags; /* replace the tag set (origin only) */
 	char **tags;
 	size_t ntags;
-	int revoked; /* -1: keep, 0 or 1 */
+	int revoked;	/* -1: keep, 0 or 1 */
 	bool set_group; /* group_id 0: no group */
 	int64_t group_id;
 } oe_indicator_patch;
@@ -157,7 +157,6 @@ typedef struct {
 	oe_time created, revoked;
 } oe_keyinfo;
 
-
 /* --- reports ---------------------------------------------------------- */
 
 /* One citizen's report as stored. Sealed data is never read into a row;
@@ -215,12 +214,12 @@ typedef struct {
 } oe_report_link;
 
 typedef struct {
-	int status;	   /* -1: any */
-	bool open_only;	   /* new .. actioned */
-	int category;	   /* -1: any */
-	bool overdue;	   /* open and past due at now */
+	int status;	/* -1: any */
+	bool open_only; /* new .. actioned */
+	int category;	/* -1: any */
+	bool overdue;	/* open and past due at now */
 	oe_time now;
-	bool sort_created; /* newest first; else by due date, soonest first */
+	bool sort_created;	     /* newest first; else by due date, soonest first */
 	int64_t after_key, after_id; /* keyset cursor: (due_at or -created, id) */
 	bool has_after;
 	size_t limit;
@@ -260,8 +259,7 @@ typedef struct oe_report_store_ops {
 	int (*update)(oe_store *s, const oe_report_row *r);
 	int (*idents)(oe_store *s, int64_t report_id, oe_arena *a, oe_report_ident_row **out,
 		      size_t *n);
-	int (*links)(oe_store *s, int64_t report_id, oe_arena *a, oe_report_link **out,
-		     size_t *n);
+	int (*links)(oe_store *s, int64_t report_id, oe_arena *a, oe_report_link **out, size_t *n);
 	int (*messages)(oe_store *s, int64_t report_id, oe_arena *a, oe_report_message_row **out,
 			size_t *n);
 	int (*files)(oe_store *s, int64_t report_id, oe_arena *a, oe_report_file_row **out,
@@ -275,8 +273,7 @@ typedef struct oe_report_store_ops {
 	int (*sealed_set)(oe_store *s, int64_t id, int which, const uint8_t *data, size_t len);
 	int (*stats)(oe_store *s, int64_t indicator_id, int64_t exclude, oe_report_stats *out);
 	/* Open reports past due at now not logged yet: marked logged, returned. */
-	int (*overdue_take)(oe_store *s, oe_time now, oe_arena *a, oe_report_row **out,
-			    size_t *n);
+	int (*overdue_take)(oe_store *s, oe_time now, oe_arena *a, oe_report_row **out, size_t *n);
 	/* Open and overdue reports per category (arrays of OE_RC__COUNT). */
 	int (*counts)(oe_store *s, oe_time now, int64_t *open, int64_t *overdue, size_t ncat);
 	/* Up to limit closed (or rejected) reports, closed before `before`, not
@@ -290,18 +287,17 @@ typedef struct oe_report_store_ops {
 	int (*file_refs)(oe_store *s, const char *sha256, int64_t *n);
 } oe_report_store_ops;
 
-
 /* --- sharing: partner nodes and sharing groups (docs/sharing.md) --------- */
 
 typedef struct {
 	int64_t id;
 	char *name;
-	int64_t org_id;	 /* the partner's operator organisation */
+	int64_t org_id; /* the partner's operator organisation */
 	char *org_name;
 	char *org_stix_id;
-	char *url;	 /* NULL until we pull from it */
-	bool has_key;	 /* the key to pull with is stored (sealed) */
-	char *identity;	 /* learnt at the first sync */
+	char *url;	  /* NULL until we pull from it */
+	bool has_key;	  /* the key to pull with is stored (sealed) */
+	char *identity;	  /* learnt at the first sync */
 	int64_t interval; /* seconds, 0: the default */
 	oe_time created, last_attempt, last_success, next_attempt;
 	char *last_error;
@@ -324,8 +320,7 @@ typedef struct {
 } oe_group_member;
 
 typedef struct oe_share_store_ops {
-	int (*peer_create)(oe_store *s, const char *name, int64_t org_id, oe_time now,
-			   int64_t *id);
+	int (*peer_create)(oe_store *s, const char *name, int64_t org_id, oe_time now, int64_t *id);
 	/* By id, or by name when name is not NULL. */
 	int (*peer_get)(oe_store *s, int64_t id, const char *name, oe_arena *a, oe_peer_row *out);
 	int (*peer_list)(oe_store *s, oe_arena *a, oe_peer_row **out, size_t *n);
@@ -422,10 +417,11 @@ typedef struct oe_taxii_store_ops {
 	 * order they were added. */
 	int (*page)(oe_store *s, const char *scope, oe_time after, size_t limit, oe_arena *a,
 		    oe_taxii_row **out, size_t *n);
-	/* The rows of collection scope whose object key is key (in practice
-	 * one, or none), oldest first. */
-	int (*object)(oe_store *s, const char *scope, int64_t key, oe_arena *a, oe_taxii_row **out,
-		      size_t *n);
+	/* The rows of collection scope whose object key is one of keys[0..n)
+	 * (in practice one an object, or none), oldest first. A scan of the
+	 * collection's rows: the key is not indexed (migrations/0006). */
+	int (*objects)(oe_store *s, const char *scope, const int64_t *keys, size_t nkeys,
+		       oe_arena *a, oe_taxii_row **out, size_t *n);
 	/* Take org_id's assertion of indicator_id (object key key) out of
 	 * collection scope: a row marked deleted. */
 	int (*remove)(oe_store *s, const char *scope, int64_t key, int64_t indicator_id,

@@ -16,10 +16,10 @@
 typedef struct oe_sync_http oe_sync_http;
 
 typedef struct {
-	const char *key;	      /* sent as "Authorization: Bearer KEY" */
+	const char *key;	       /* sent as "Authorization: Bearer KEY" */
 	long connect_timeout, timeout; /* seconds */
-	size_t max_bytes;	      /* of one answer's body */
-	const atomic_bool *stop;      /* a request in flight ends when set; may be NULL */
+	size_t max_bytes;	       /* of one answer's body */
+	const atomic_bool *stop;       /* a request in flight ends when set; may be NULL */
 } oe_sync_http_opts;
 
 /* What came back. The body is NUL-terminated (not counted in len). */

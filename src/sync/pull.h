@@ -34,7 +34,8 @@ typedef struct {
 /* Pull once from peer peer_id as the node operator, through store s (a
  * connection of the calling thread), and record the outcome on the peer.
  * stop (may be NULL) ends a pull in flight between pages and inside a
- * request. Returns 0 when the pull was made and recorded, whatever its
+ * request; a pull stopped so is not recorded (the server is stopping, the
+ * partner did not fail). Returns 0 when the pull was made, whatever its
  * outcome (r->ok says); an error when even that was impossible. */
 int oe_sync_pull(oe_node *node, oe_store *s, int64_t peer_id, const atomic_bool *stop,
 		 oe_sync_result *r);

@@ -166,7 +166,12 @@ def flow(t, n, analyst, reader, bank, peer):
     t.ok(d["has_contact"] and REPORTER_EMAIL not in json.dumps(d), "the contact is sealed, not shown")
     look = n.get("/api/v1/lookup?value=081234567890", key=bank).json()
     t.ok(not look.get("match"), "reported indicators are AMBER: another organisation does not see them", look)
-    look = n.get("/api/v1/lookup?value=081234567890", key=analyst).json()
+    deadline = time.time() + 5  # lookups follow the store within a refresh of the matcher
+    while time.time() < deadline:
+        look = n.get("/api/v1/lookup?value=081234567890", key=analyst).json()
+        if look.get("match"):
+            break
+        time.sleep(0.05)
     t.ok(look.get("match") and "reported" in look["hits"][0]["indicator"]["tags"],
          "the operator's analysts see one indicator tagged reported", look)
 

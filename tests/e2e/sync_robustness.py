@@ -29,6 +29,11 @@ RED = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1"
 MEDIA = "application/taxii+json;version=2.1"
 
 
+def secs(stamp):
+    """Seconds since the epoch of an RFC 3339 UTC time with milliseconds."""
+    return time.mktime(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone + float("0" + stamp[19:-1])
+
+
 def ts(us):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(us // 1000000)) + ".%06dZ" % (us % 1000000)
 
@@ -206,6 +211,8 @@ def main(t):
         t.ok(rc == 1 and "onnect" in (r["error"] or ""), "a partner that is down: the error is recorded", r)
         pr = peer()
         t.ok(pr["errors"] >= 5 and pr["next_attempt"], "failures in a row are counted, a retry is planned", pr)
+        wait_s = secs(pr["next_attempt"]) - secs(pr["last_attempt"])
+        t.ok(0.45 <= wait_s <= 1.55, "the retry waits the back-off (capped at 1 s here) with jitter", wait_s)
         m = n.get("/metrics").body
         t.ok('oureyes_peer_errors{peer="SG-CSA"}' in m and 'oureyes_peer_lag_seconds{peer="SG-CSA"}' in m,
              "/metrics shows the peer's errors and lag")
@@ -229,6 +236,8 @@ def main(t):
              "no duplicate rows")
         pr = peer()
         t.eq((pr["errors"], pr["last_error"]), (0, None), "a success clears the error")
+        t.ok(abs(secs(pr["next_attempt"]) - secs(pr["last_attempt"]) - 86400) < 1,
+             "after a success the next pull is one interval away", pr)
         t.eq(sync()[1]["created"], 0, "pulling again stores nothing new")
 
         # --- what a good page may still hold ------------------------------------------
@@ -254,7 +263,10 @@ def main(t):
         b = n.get("/api/v1/indicators?value=bank.sg.example").json()["indicators"][0]
         t.eq((b["source_org"]["name"], db("SELECT country FROM orgs WHERE name='Bank of Singapore'")),
              ("Bank of Singapore", [("SG",)]), "a third organisation becomes a remote org with its country")
-        t.ok(match("grp.sg.example"), "AMBER sent to us in a group: we see it")
+        t.ok(match("grp.sg.example"), "AMBER sent to us in a group: we see it",
+             (n.get("/api/v1/lookup?value=grp.sg.example").body, n.get("/api/v1/indicators?value=grp.sg.example").body,
+              db("SELECT id,org_id,tlp,group_id,via_peer,revoked FROM indicators WHERE value='grp.sg.example'"),
+              db("SELECT * FROM sharing_group_members")))
         grp = db("SELECT g.name,g.peer_id IS NOT NULL,(SELECT count(*) FROM sharing_group_members m "
                  "WHERE m.group_id=g.id) FROM sharing_groups g")
         t.eq(grp, [("sg-id", 1, 2)], "its group is kept as received: the origin's, naming us and the partner")

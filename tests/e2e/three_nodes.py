@@ -185,6 +185,33 @@ def main(t):
         t.eq(MY.db("SELECT count(*) FROM indicators WHERE value=?", PHONE), [(1,)],
              "MY holds the number once")
 
+        # --- push: an event from ID to CN's community --------------------------------
+        post({"value": "push-red.example", "tlp": "red"})
+        post({"value": "push-amber.example", "tlp": "amber", "sharing_group": "id-cn"})
+        ev = ID.node.post("/api/v1/events", {"title": "SMS phishing wave", "tlp": "green", "indicators": [
+            {"value": "push-green.example", "tlp": "green"}, {"value": "push-red.example"},
+            {"value": "push-amber.example"}]})
+        t.eq(ev.status, 201, "ID's analyst makes an event of GREEN, RED and AMBER values")
+        analyst = json.loads(run("key", "create", "--data", ID.node.dir, "--org", "ID-BSSN",
+                                 "--role", "analyst")[1])["api_key"]
+        reader = json.loads(run("key", "create", "--data", ID.node.dir, "--org", "ID-BSSN",
+                                "--role", "reader")[1])["api_key"]
+        t.eq(ID.node.post("/api/v1/peers/CN-CAC/push", {"event": ev.json()["id"]}, key=reader).status, 403,
+             "a reader may not push")
+        pr = ID.node.post("/api/v1/peers/CN-CAC/push", {"event": ev.json()["id"]}, key=analyst)
+        pj = pr.json()
+        t.eq((pr.status, pj.get("sent"), pj.get("withheld"), pj.get("success"), pj.get("failure")),
+             (200, 1, 2, 2, 0), "the analyst pushes it to CN's community: GREEN goes, RED and AMBER are withheld")
+        t.ok(wait(lambda: CN.lookup("push-green.example")), "the pushed value is looked up at CN")
+        d = CN.node.get("/api/v1/indicators?value=push-green.example").json()["indicators"]
+        det = CN.node.get("/api/v1/indicators/" + d[0]["id"]).json() if d else {}
+        t.eq(([e["title"] for e in det.get("events", [])], det.get("source_org", {}).get("id")),
+             (["SMS phishing wave"], ID.node.org_id), "CN holds the event, from ID")
+        t.eq(CN.db("SELECT count(*) FROM indicators WHERE value IN ('push-red.example')"), [(0,)],
+             "nothing withheld reached CN")
+        nope = ID.node.post("/api/v1/peers/CN-CAC/push", {"event": ev.json()["id"], "collection": "nope"}, key=analyst)
+        t.eq(nope.status, 404, "a collection the partner does not have: 404")
+
         # --- kill -9 CN in the middle of a pull -------------------------------------
         n = 3000
         csv = "type,value,tlp\n" + "".join(f"domain,bulk-{i}.example,green\n" for i in range(n))

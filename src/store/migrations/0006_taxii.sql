@@ -22,7 +22,11 @@
 -- obj_key is the first 8 bytes of the object's uuid (oe_taxii_key(), a
 -- function the store registers on every connection: the uuid is a SHA-1
 -- of the organisation's identity and the value, which SQL cannot compute);
--- the server checks the whole id when it reads a row by key.
+-- the server checks the whole id when it reads a row by key. It is not
+-- indexed: an index on a random key would cost bulk imports nearly half
+-- their speed (DESIGN.md), and finding one object by id is rare (a scan
+-- of its collection's rows, some 100 ms for a million). The index on the
+-- assertion, whose ids mostly grow, finds an object's older rows.
 
 CREATE TABLE taxii_log (
   scope        TEXT NOT NULL,
@@ -34,13 +38,13 @@ CREATE TABLE taxii_log (
   deleted      INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (scope, date_added)
 ) WITHOUT ROWID;
-CREATE INDEX taxii_log_by_object ON taxii_log (obj_key);
+CREATE INDEX taxii_log_by_assertion ON taxii_log (indicator_id, org_id);
 
 -- Appending to the log goes through this view, so that the rule lives in
 -- one place: the new row's date_added is now (millisecond clock), or one
 -- microsecond after the collection's last row when that is later (several
 -- changes in one millisecond; SQLite has one writer at a time, so the
--- order is the commit order), and the object's older rows in that
+-- order is the commit order), and the assertion's older rows in that
 -- collection are dropped.
 CREATE VIEW taxii_log_add (scope, obj_key, indicator_id, org_id, version, deleted) AS
   SELECT scope, obj_key, indicator_id, org_id, version, deleted FROM taxii_log WHERE 0;
@@ -53,19 +57,23 @@ BEGIN
               ifnull((SELECT max(date_added) FROM taxii_log WHERE scope = new.scope), 0) + 1),
           new.obj_key, new.indicator_id, new.org_id, ifnull(new.version, 0), new.deleted);
   DELETE FROM taxii_log
-   WHERE obj_key = new.obj_key AND scope = new.scope AND indicator_id = new.indicator_id
-     AND org_id = new.org_id
+   WHERE indicator_id = new.indicator_id AND org_id = new.org_id AND scope = new.scope
      AND date_added < (SELECT max(date_added) FROM taxii_log WHERE scope = new.scope);
 END;
+
+-- The collection of an assertion of marking T in group G (NULL: none) is
+--   CASE WHEN T <= 1 THEN 'community'
+--        WHEN T IN (2, 3) AND G IS NOT NULL THEN 'group:' || G END
+-- written out below for new and old rows (SQL has no functions of its own).
 
 -- The origin's assertion (the indicators row).
 CREATE TRIGGER taxii_indicators_insert AFTER INSERT ON indicators
 WHEN new.tlp <= 1 OR (new.tlp IN (2, 3) AND new.group_id IS NOT NULL)
 BEGIN
-  INSERT INTO taxii_log_add
-  SELECT CASE WHEN new.tlp <= 1 THEN 'community' ELSE 'group:' || new.group_id END,
-         oe_taxii_key(o.stix_id, new.type, new.value), new.id, new.org_id, new.modified, 0
-    FROM orgs o WHERE o.id = new.org_id;
+  INSERT INTO taxii_log_add VALUES (
+    CASE WHEN new.tlp <= 1 THEN 'community' ELSE 'group:' || new.group_id END,
+    oe_taxii_key((SELECT stix_id FROM orgs WHERE id = new.org_id), new.type, new.value),
+    new.id, new.org_id, new.modified, 0);
 END;
 
 CREATE TRIGGER taxii_indicators_update AFTER UPDATE ON indicators
@@ -73,30 +81,29 @@ WHEN old.tlp <= 1 OR (old.tlp IN (2, 3) AND old.group_id IS NOT NULL)
   OR new.tlp <= 1 OR (new.tlp IN (2, 3) AND new.group_id IS NOT NULL)
 BEGIN
   INSERT INTO taxii_log_add
-  SELECT x.was, oe_taxii_key(o.stix_id, new.type, new.value), new.id, new.org_id,
-         new.modified, 1
-    FROM (SELECT CASE WHEN old.tlp <= 1 THEN 'community'
-                      WHEN old.tlp IN (2, 3) AND old.group_id IS NOT NULL
-                      THEN 'group:' || old.group_id END AS was,
-                 CASE WHEN new.tlp <= 1 THEN 'community'
-                      WHEN new.tlp IN (2, 3) AND new.group_id IS NOT NULL
-                      THEN 'group:' || new.group_id END AS now) x
-    JOIN orgs o ON o.id = old.org_id
-   WHERE x.was IS NOT NULL AND x.was IS NOT x.now;
+  SELECT CASE WHEN old.tlp <= 1 THEN 'community' ELSE 'group:' || old.group_id END,
+         oe_taxii_key((SELECT stix_id FROM orgs WHERE id = old.org_id), old.type, old.value),
+         old.id, old.org_id, new.modified, 1
+   WHERE (old.tlp <= 1 OR (old.tlp IN (2, 3) AND old.group_id IS NOT NULL))
+     AND (CASE WHEN old.tlp <= 1 THEN 'community'
+               WHEN old.tlp IN (2, 3) AND old.group_id IS NOT NULL THEN 'group:' || old.group_id END)
+         IS NOT
+         (CASE WHEN new.tlp <= 1 THEN 'community'
+               WHEN new.tlp IN (2, 3) AND new.group_id IS NOT NULL THEN 'group:' || new.group_id END);
   INSERT INTO taxii_log_add
   SELECT CASE WHEN new.tlp <= 1 THEN 'community' ELSE 'group:' || new.group_id END,
-         oe_taxii_key(o.stix_id, new.type, new.value), new.id, new.org_id, new.modified, 0
-    FROM orgs o
-   WHERE o.id = new.org_id AND (new.tlp <= 1 OR (new.tlp IN (2, 3) AND new.group_id IS NOT NULL));
+         oe_taxii_key((SELECT stix_id FROM orgs WHERE id = new.org_id), new.type, new.value),
+         new.id, new.org_id, new.modified, 0
+   WHERE new.tlp <= 1 OR (new.tlp IN (2, 3) AND new.group_id IS NOT NULL);
 END;
 
 CREATE TRIGGER taxii_indicators_delete AFTER DELETE ON indicators
 WHEN old.tlp <= 1 OR (old.tlp IN (2, 3) AND old.group_id IS NOT NULL)
 BEGIN
-  INSERT INTO taxii_log_add
-  SELECT CASE WHEN old.tlp <= 1 THEN 'community' ELSE 'group:' || old.group_id END,
-         oe_taxii_key(o.stix_id, old.type, old.value), old.id, old.org_id, old.modified, 1
-    FROM orgs o WHERE o.id = old.org_id;
+  INSERT INTO taxii_log_add VALUES (
+    CASE WHEN old.tlp <= 1 THEN 'community' ELSE 'group:' || old.group_id END,
+    oe_taxii_key((SELECT stix_id FROM orgs WHERE id = old.org_id), old.type, old.value),
+    old.id, old.org_id, old.modified, 1);
 END;
 
 -- Every other organisation's assertion (indicator_orgs rows).
@@ -105,10 +112,9 @@ WHEN new.tlp <= 1 OR (new.tlp IN (2, 3) AND new.group_id IS NOT NULL)
 BEGIN
   INSERT INTO taxii_log_add
   SELECT CASE WHEN new.tlp <= 1 THEN 'community' ELSE 'group:' || new.group_id END,
-         oe_taxii_key(o.stix_id, i.type, i.value), new.indicator_id, new.org_id,
-         coalesce(new.modified, new.created, i.modified), 0
-    FROM indicators i JOIN orgs o ON o.id = new.org_id
-   WHERE i.id = new.indicator_id;
+         oe_taxii_key((SELECT stix_id FROM orgs WHERE id = new.org_id), i.type, i.value),
+         new.indicator_id, new.org_id, coalesce(new.modified, new.created, i.modified), 0
+    FROM indicators i WHERE i.id = new.indicator_id;
 END;
 
 CREATE TRIGGER taxii_indicator_orgs_update AFTER UPDATE ON indicator_orgs
@@ -116,22 +122,22 @@ WHEN old.tlp <= 1 OR (old.tlp IN (2, 3) AND old.group_id IS NOT NULL)
   OR new.tlp <= 1 OR (new.tlp IN (2, 3) AND new.group_id IS NOT NULL)
 BEGIN
   INSERT INTO taxii_log_add
-  SELECT x.was, oe_taxii_key(o.stix_id, i.type, i.value), new.indicator_id, new.org_id,
-         coalesce(new.modified, new.created, i.modified), 1
-    FROM (SELECT CASE WHEN old.tlp <= 1 THEN 'community'
-                      WHEN old.tlp IN (2, 3) AND old.group_id IS NOT NULL
-                      THEN 'group:' || old.group_id END AS was,
-                 CASE WHEN new.tlp <= 1 THEN 'community'
-                      WHEN new.tlp IN (2, 3) AND new.group_id IS NOT NULL
-                      THEN 'group:' || new.group_id END AS now) x
-    JOIN indicators i ON i.id = new.indicator_id
-    JOIN orgs o ON o.id = old.org_id
-   WHERE x.was IS NOT NULL AND x.was IS NOT x.now;
+  SELECT CASE WHEN old.tlp <= 1 THEN 'community' ELSE 'group:' || old.group_id END,
+         oe_taxii_key((SELECT stix_id FROM orgs WHERE id = old.org_id), i.type, i.value),
+         old.indicator_id, old.org_id, coalesce(new.modified, new.created, i.modified), 1
+    FROM indicators i
+   WHERE i.id = old.indicator_id
+     AND (old.tlp <= 1 OR (old.tlp IN (2, 3) AND old.group_id IS NOT NULL))
+     AND (CASE WHEN old.tlp <= 1 THEN 'community'
+               WHEN old.tlp IN (2, 3) AND old.group_id IS NOT NULL THEN 'group:' || old.group_id END)
+         IS NOT
+         (CASE WHEN new.tlp <= 1 THEN 'community'
+               WHEN new.tlp IN (2, 3) AND new.group_id IS NOT NULL THEN 'group:' || new.group_id END);
   INSERT INTO taxii_log_add
   SELECT CASE WHEN new.tlp <= 1 THEN 'community' ELSE 'group:' || new.group_id END,
-         oe_taxii_key(o.stix_id, i.type, i.value), new.indicator_id, new.org_id,
-         coalesce(new.modified, new.created, i.modified), 0
-    FROM indicators i JOIN orgs o ON o.id = new.org_id
+         oe_taxii_key((SELECT stix_id FROM orgs WHERE id = new.org_id), i.type, i.value),
+         new.indicator_id, new.org_id, coalesce(new.modified, new.created, i.modified), 0
+    FROM indicators i
    WHERE i.id = new.indicator_id
      AND (new.tlp <= 1 OR (new.tlp IN (2, 3) AND new.group_id IS NOT NULL));
 END;
@@ -141,10 +147,9 @@ WHEN old.tlp <= 1 OR (old.tlp IN (2, 3) AND old.group_id IS NOT NULL)
 BEGIN
   INSERT INTO taxii_log_add
   SELECT CASE WHEN old.tlp <= 1 THEN 'community' ELSE 'group:' || old.group_id END,
-         oe_taxii_key(o.stix_id, i.type, i.value), old.indicator_id, old.org_id,
-         coalesce(old.modified, old.created, i.modified), 1
-    FROM indicators i JOIN orgs o ON o.id = old.org_id
-   WHERE i.id = old.indicator_id;
+         oe_taxii_key((SELECT stix_id FROM orgs WHERE id = old.org_id), i.type, i.value),
+         old.indicator_id, old.org_id, coalesce(old.modified, old.created, i.modified), 1
+    FROM indicators i WHERE i.id = old.indicator_id;
 END;
 
 -- What is there already joins the collections now, in id order.
