@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/json.h"
 #include "sync/pull.h"
 #include "sync/push.h"
 
@@ -28,15 +29,6 @@ static const char sync_help[] =
     "rest is withheld and counted). Prints the partner's status:\n"
     "{\"peer\",\"collection\",\"sent\",\"withheld\",\"success\",\"failure\",...}.\n";
 
-static json_t *jtime(oe_time t)
-{
-	if (!t)
-		return json_null();
-	char b[OE_TIME_BUF];
-	oe_time_format(t, b);
-	return json_string(b);
-}
-
 static json_t *result_json(const oe_sync_result *r)
 {
 	return json_pack("{s:s,s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "peer", r->peer, "ok",
@@ -45,7 +37,7 @@ static json_t *result_json(const oe_sync_result *r)
 			 (json_int_t)r->collections, "pages", (json_int_t)r->pages, "created",
 			 (json_int_t)r->n.created, "updated", (json_int_t)r->n.updated, "unchanged",
 			 (json_int_t)r->n.unchanged, "own", (json_int_t)r->n.own, "refused",
-			 (json_int_t)r->n.refused, "next_attempt", jtime(r->next_attempt));
+			 (json_int_t)r->n.refused, "next_attempt", oe_json_time(r->next_attempt));
 }
 
 static int push(oe_node *node, oe_store *s, const char *name, const char *event,

@@ -178,23 +178,26 @@ static int set(oe_config *c, const kdef *k, const char *v, char *err, size_t err
 		return 0;
 	}
 	case K_DUR: {
-		char *end;
-		errno = 0;
-		long long n = strtoll(v, &end, 10);
-		long long unit = 1;
-		if (*end == 's' || *end == 'm' || *end == 'h' || *end == 'd') {
-			unit = *end == 's' ? 1 : *end == 'm' ? 60 : *end == 'h' ? 3600 : 86400;
-			end++;
-		}
-		if (errno || end == v || *end || n < 0 || n > INT64_MAX / 86400 ||
-		    n * unit < k->min || n * unit > k->max) {
-			snprintf(err, errcap,
-				 "%s.%s: '%s' is not a duration (a number with s, m, h or d) from "
-				 "%llds to %llds",
-				 k->section, k->name, v, (long long)k->min, (long long)k->max);
+		/* A bare number is seconds; otherwise oe_duration_parse's units. */
+		char buf[64];
+		oe_time us = 0;
+		size_t vl = strlen(v);
+		bool bare = vl && vl < sizeof(buf) - 1 && v[vl - 1] >= '0' && v[vl - 1] <= '9';
+		snprintf(buf, sizeof(buf), "%s%s", v, bare ? "s" : "");
+		int64_t secs = 0;
+		bool ok =
+		    vl < sizeof(buf) - 1 && oe_duration_parse(buf, &us) == 0 && us % 1000000 == 0;
+		if (ok)
+			secs = us / 1000000;
+		if (!ok || secs < k->min || secs > k->max) {
+			snprintf(
+			    err, errcap,
+			    "%s.%s: '%s' is not a duration (a number with s, m, h, d or w) from "
+			    "%llds to %llds",
+			    k->section, k->name, v, (long long)k->min, (long long)k->max);
 			return OE_EINVAL;
 		}
-		*(int64_t *)p = n * unit;
+		*(int64_t *)p = secs;
 		return 0;
 	}
 	case K_LEVEL:

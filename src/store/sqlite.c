@@ -181,6 +181,30 @@ int oe_sq_grow(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem)
 	return 0;
 }
 
+int oe_sq_rows(sq_store *q, const char *sql, int64_t arg, oe_arena *a, size_t elem,
+	       oe_sq_fill_fn fill, void **out, size_t *n)
+{
+	sqlite3_stmt *st = oe_sq_prep(q, sql);
+	if (!st)
+		return OE_EIO;
+	if (sqlite3_bind_parameter_count(st) > 0)
+		sqlite3_bind_int64(st, 1, arg);
+	void *v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc, ret = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((ret = oe_sq_grow(a, &v, cnt, &cap, elem)))
+			break;
+		fill(st, a, (char *)v + cnt++ * elem);
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = OE_EIO;
+	oe_sq_done(q, st);
+	*out = v;
+	*n = cnt;
+	return ret;
+}
+
 /* Writers of one process queue on this mutex instead of in SQLite's busy
  * handler, which sleeps in steps of up to 100 ms: with the lock taken
  * here, a second writer waits exactly as long as the first one writes.

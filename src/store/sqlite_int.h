@@ -67,6 +67,13 @@ int oe_sq_indicator_scan_changed(oe_store *s, int64_t after_seq, int64_t upto_id
 				 oe_scan_fn fn, void *arg);
 int oe_sq_indicator_changes_prune(oe_store *s, int64_t upto_seq);
 
+/* Fills one row of an arena array from the statement's current row. */
+typedef void (*oe_sq_fill_fn)(sqlite3_stmt *st, oe_arena *a, void *row);
+/* Every row of sql (its ?1 bound to arg when it has parameters), each
+ * elem bytes in an arena array filled by fill. */
+int oe_sq_rows(sq_store *q, const char *sql, int64_t arg, oe_arena *a, size_t elem,
+	       oe_sq_fill_fn fill, void **out, size_t *n);
+
 /* The report operations (sqlite_report.c). */
 extern const oe_report_store_ops oe_sqlite_report_ops;
 /* The sharing operations (sqlite_share.c). */

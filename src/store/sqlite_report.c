@@ -296,32 +296,6 @@ static int sr_update(oe_store *s, const oe_report_row *r)
 	return ret;
 }
 
-/* Rows of a one-table query on report_id, filled by fill(). */
-typedef void (*fill_fn)(sqlite3_stmt *st, oe_arena *a, void *row);
-
-static int rows_of(sq_store *q, const char *sql, int64_t report_id, oe_arena *a, size_t elem,
-		   fill_fn fill, void **out, size_t *n)
-{
-	sqlite3_stmt *st = oe_sq_prep(q, sql);
-	if (!st)
-		return OE_EIO;
-	sqlite3_bind_int64(st, 1, report_id);
-	void *v = NULL;
-	size_t cnt = 0, cap = 0;
-	int rc, ret = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((ret = oe_sq_grow(a, &v, cnt, &cap, elem)))
-			break;
-		fill(st, a, (char *)v + cnt++ * elem);
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = OE_EIO;
-	oe_sq_done(q, st);
-	*out = v;
-	*n = cnt;
-	return ret;
-}
-
 static void fill_ident(sqlite3_stmt *st, oe_arena *a, void *p)
 {
 	oe_report_ident_row *r = p;
@@ -334,10 +308,10 @@ static void fill_ident(sqlite3_stmt *st, oe_arena *a, void *p)
 static int sr_idents(oe_store *s, int64_t report_id, oe_arena *a, oe_report_ident_row **out,
 		     size_t *n)
 {
-	return rows_of(SQ(s),
-		       "SELECT kind,value,qualifier,coalesce(indicator_id,0) FROM report_idents "
-		       "WHERE report_id=? ORDER BY seq",
-		       report_id, a, sizeof(**out), fill_ident, (void **)out, n);
+	return oe_sq_rows(SQ(s),
+			  "SELECT kind,value,qualifier,coalesce(indicator_id,0) FROM report_idents "
+			  "WHERE report_id=? ORDER BY seq",
+			  report_id, a, sizeof(**out), fill_ident, (void **)out, n);
 }
 
 static void fill_link(sqlite3_stmt *st, oe_arena *a, void *p)
@@ -349,10 +323,10 @@ static void fill_link(sqlite3_stmt *st, oe_arena *a, void *p)
 
 static int sr_links(oe_store *s, int64_t report_id, oe_arena *a, oe_report_link **out, size_t *n)
 {
-	return rows_of(SQ(s),
-		       "SELECT indicator_id,source FROM report_indicators WHERE report_id=? "
-		       "ORDER BY source,indicator_id",
-		       report_id, a, sizeof(**out), fill_link, (void **)out, n);
+	return oe_sq_rows(SQ(s),
+			  "SELECT indicator_id,source FROM report_indicators WHERE report_id=? "
+			  "ORDER BY source,indicator_id",
+			  report_id, a, sizeof(**out), fill_link, (void **)out, n);
 }
 
 static void fill_message(sqlite3_stmt *st, oe_arena *a, void *p)
@@ -369,11 +343,11 @@ static void fill_message(sqlite3_stmt *st, oe_arena *a, void *p)
 static int sr_messages(oe_store *s, int64_t report_id, oe_arena *a, oe_report_message_row **out,
 		       size_t *n)
 {
-	return rows_of(SQ(s),
-		       "SELECT m.id,m.author,m.actor,m.body,m.created,(SELECT count(*) FROM "
-		       "report_files f WHERE f.message_id=m.id) FROM report_messages m WHERE "
-		       "m.report_id=? ORDER BY m.id",
-		       report_id, a, sizeof(**out), fill_message, (void **)out, n);
+	return oe_sq_rows(SQ(s),
+			  "SELECT m.id,m.author,m.actor,m.body,m.created,(SELECT count(*) FROM "
+			  "report_files f WHERE f.message_id=m.id) FROM report_messages m WHERE "
+			  "m.report_id=? ORDER BY m.id",
+			  report_id, a, sizeof(**out), fill_message, (void **)out, n);
 }
 
 static void fill_file(sqlite3_stmt *st, oe_arena *a, void *p)
@@ -392,10 +366,10 @@ static void fill_file(sqlite3_stmt *st, oe_arena *a, void *p)
 static int sr_files(oe_store *s, int64_t report_id, oe_arena *a, oe_report_file_row **out,
 		    size_t *n)
 {
-	return rows_of(SQ(s),
-		       "SELECT id,coalesce(message_id,0),sha256,mime,size,name,created FROM "
-		       "report_files WHERE report_id=? ORDER BY id",
-		       report_id, a, sizeof(**out), fill_file, (void **)out, n);
+	return oe_sq_rows(SQ(s),
+			  "SELECT id,coalesce(message_id,0),sha256,mime,size,name,created FROM "
+			  "report_files WHERE report_id=? ORDER BY id",
+			  report_id, a, sizeof(**out), fill_file, (void **)out, n);
 }
 
 static void fill_history(sqlite3_stmt *st, oe_arena *a, void *p)
@@ -411,10 +385,10 @@ static void fill_history(sqlite3_stmt *st, oe_arena *a, void *p)
 static int sr_history(oe_store *s, int64_t report_id, oe_arena *a, oe_report_history_row **out,
 		      size_t *n)
 {
-	return rows_of(SQ(s),
-		       "SELECT at,actor,field,old,new FROM report_history WHERE report_id=? "
-		       "ORDER BY id",
-		       report_id, a, sizeof(**out), fill_history, (void **)out, n);
+	return oe_sq_rows(SQ(s),
+			  "SELECT at,actor,field,old,new FROM report_history WHERE report_id=? "
+			  "ORDER BY id",
+			  report_id, a, sizeof(**out), fill_history, (void **)out, n);
 }
 
 static int sr_sealed_get(oe_store *s, int64_t id, int which, oe_arena *a, uint8_t **out,

@@ -71,26 +71,15 @@ static int ss_peer_get(oe_store *s, int64_t id, const char *name, oe_arena *a, o
 	return ret;
 }
 
+static void fill_peer_row(sqlite3_stmt *st, oe_arena *a, void *row)
+{
+	fill_peer(st, a, row);
+}
+
 static int ss_peer_list(oe_store *s, oe_arena *a, oe_peer_row **out, size_t *n)
 {
-	sq_store *q = SQ(s);
-	sqlite3_stmt *st = oe_sq_prep(q, "SELECT " PEER_COLS " ORDER BY p.name");
-	if (!st)
-		return OE_EIO;
-	oe_peer_row *v = NULL;
-	size_t cnt = 0, cap = 0;
-	int rc, ret = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((ret = oe_sq_grow(a, (void **)&v, cnt, &cap, sizeof(*v))))
-			break;
-		fill_peer(st, a, &v[cnt++]);
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = OE_EIO;
-	oe_sq_done(q, st);
-	*out = v;
-	*n = cnt;
-	return ret;
+	return oe_sq_rows(SQ(s), "SELECT " PEER_COLS " ORDER BY p.name", 0, a, sizeof(**out),
+			  fill_peer_row, (void **)out, n);
 }
 
 static int ss_peer_set_remote(oe_store *s, int64_t id, const char *url, const uint8_t *key_sealed,
@@ -252,28 +241,16 @@ static int ss_group_get(oe_store *s, int64_t id, const char *name, int64_t owner
 	return ret;
 }
 
+static void fill_group_row(sqlite3_stmt *st, oe_arena *a, void *row)
+{
+	fill_group(st, a, row);
+}
+
 static int ss_group_list(oe_store *s, int64_t owner_org, oe_arena *a, oe_group_row **out, size_t *n)
 {
-	sq_store *q = SQ(s);
-	sqlite3_stmt *st = oe_sq_prep(q, "SELECT " GROUP_COLS
-					 " WHERE ?1=0 OR g.owner_org=?1 ORDER BY g.name,g.id");
-	if (!st)
-		return OE_EIO;
-	sqlite3_bind_int64(st, 1, owner_org);
-	oe_group_row *v = NULL;
-	size_t cnt = 0, cap = 0;
-	int rc, ret = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((ret = oe_sq_grow(a, (void **)&v, cnt, &cap, sizeof(*v))))
-			break;
-		fill_group(st, a, &v[cnt++]);
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = OE_EIO;
-	oe_sq_done(q, st);
-	*out = v;
-	*n = cnt;
-	return ret;
+	return oe_sq_rows(SQ(s),
+			  "SELECT " GROUP_COLS " WHERE ?1=0 OR g.owner_org=?1 ORDER BY g.name,g.id",
+			  owner_org, a, sizeof(**out), fill_group_row, (void **)out, n);
 }
 
 static int ss_member_add(oe_store *s, int64_t group_id, int64_t org_id, int64_t peer_id)
@@ -296,35 +273,24 @@ static int ss_member_add(oe_store *s, int64_t group_id, int64_t org_id, int64_t 
 	return step_done(q, st);
 }
 
+static void fill_member(sqlite3_stmt *st, oe_arena *a, void *row)
+{
+	oe_group_member *m = row;
+	m->org_id = sqlite3_column_int64(st, 0);
+	m->peer_id = sqlite3_column_int64(st, 1);
+	m->name = oe_sq_text(st, 2, a);
+	m->stix_id = oe_sq_text(st, 3, a);
+}
+
 static int ss_members(oe_store *s, int64_t group_id, oe_arena *a, oe_group_member **out, size_t *n)
 {
-	sq_store *q = SQ(s);
-	sqlite3_stmt *st = oe_sq_prep(
-	    q, "SELECT coalesce(m.org_id,0),coalesce(m.peer_id,0),coalesce(o.name,p.name),"
-	       "coalesce(o.stix_id,po.stix_id) FROM sharing_group_members m LEFT JOIN orgs o ON "
-	       "o.id=m.org_id LEFT JOIN peers p ON p.id=m.peer_id LEFT JOIN orgs po ON "
-	       "po.id=p.org_id WHERE m.group_id=? ORDER BY 3");
-	if (!st)
-		return OE_EIO;
-	sqlite3_bind_int64(st, 1, group_id);
-	oe_group_member *v = NULL;
-	size_t cnt = 0, cap = 0;
-	int rc, ret = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((ret = oe_sq_grow(a, (void **)&v, cnt, &cap, sizeof(*v))))
-			break;
-		v[cnt].org_id = sqlite3_column_int64(st, 0);
-		v[cnt].peer_id = sqlite3_column_int64(st, 1);
-		v[cnt].name = oe_sq_text(st, 2, a);
-		v[cnt].stix_id = oe_sq_text(st, 3, a);
-		cnt++;
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = OE_EIO;
-	oe_sq_done(q, st);
-	*out = v;
-	*n = cnt;
-	return ret;
+	return oe_sq_rows(
+	    SQ(s),
+	    "SELECT coalesce(m.org_id,0),coalesce(m.peer_id,0),coalesce(o.name,p.name),"
+	    "coalesce(o.stix_id,po.stix_id) FROM sharing_group_members m LEFT JOIN orgs o ON "
+	    "o.id=m.org_id LEFT JOIN peers p ON p.id=m.peer_id LEFT JOIN orgs po ON "
+	    "po.id=p.org_id WHERE m.group_id=? ORDER BY 3",
+	    group_id, a, sizeof(**out), fill_member, (void **)out, n);
 }
 
 static int ids_of(sq_store *q, const char *sql, int64_t arg, int64_t *out, size_t max, size_t *n)
