@@ -6,7 +6,8 @@
 # and `make bench`; the argument names the set.
 #   scripts/bootstrap.sh build|check|bench|fuzz
 #
-# check also installs the browser tests' npm packages (package-lock.json:
+# Every set also installs the npm packages (package-lock.json: chart.js,
+# which the build embeds into the console, and the browser tests'
 # playwright-core and axe-core) with `npm ci`, skipped while node_modules
 # matches the lock file. No browser is ever downloaded: the tests drive
 # Debian's chromium; fonts-wqy-microhei draws the Chinese pages.
@@ -43,12 +44,8 @@ done
 # Node.js and npm may come from elsewhere than Debian (a newer Node.js
 # bundles its own npm): only their commands count, and Debian's packages
 # are installed only when there are none.
-case "$set_name" in
-check | bench | fuzz)
-	command -v node >/dev/null 2>&1 || missing="$missing nodejs"
-	command -v npm >/dev/null 2>&1 || missing="$missing npm"
-	;;
-esac
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
 if [ -n "$missing" ]; then
 	echo "bootstrap: installing$missing" >&2
@@ -68,10 +65,10 @@ if [ -n "$missing" ]; then
 		{ $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends $missing; }
 fi
 
-# The browser tests' npm packages, exactly as locked. The stamp is written
-# only after `npm ci` succeeded, so a failed install is retried next time.
+# The npm packages, exactly as locked. The stamp is written only after
+# `npm ci` succeeded, so a failed install is retried next time.
 case "$set_name" in
-check | bench | fuzz)
+build | check | bench | fuzz)
 	lock_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
 	stamp=node_modules/.oe-lock-sha256
 	if [ "$(cat "$stamp" 2>/dev/null || true)" != "$lock_sum" ]; then

@@ -7,6 +7,9 @@ usage: embed-web.py OUT.c FILE...
 Each FILE is classified by where it lives:
   web/templates/NAME.html   a page template (src/http/tmpl.h syntax)
   web/static/NAME           a static file served at /static/NAME
+  web/console/NAME          a file of the analyst console, at /console/NAME
+  node_modules/.../NAME     a browser library the console loads, at
+                            /console/NAME (chart.js)
   web/i18n/LANG.json        the strings of one language: a flat object
                             {"key": "text"}; the first language in
                             src/http/i18n.h's OE_LANGS is given first
@@ -16,7 +19,8 @@ Each FILE is classified by where it lives:
 The build fails (exit 1, one line per finding) when a language lacks a key
 another has, a value is not a non-empty string, a template is malformed or
 names an unknown key, or app.js / a C source uses an unknown key. So every
-string the pages show exists in every language."""
+string the pages show exists in every language. The console's strings
+(keys starting "console.") are also served as /console/i18n-LANG.json."""
 import hashlib
 import json
 import os
@@ -35,6 +39,7 @@ CTYPES = {
     ".ico": "image/x-icon",
     ".txt": "text/plain; charset=utf-8",
     ".json": "application/json",
+    ".html": "text/html; charset=utf-8",
 }
 # Uses of keys in C: oe_i18n(lang, "key") and h_pages.c's T(lang, "key"),
 # also as T(lang, cond ? "a" : "b"); oe_i18n_has("key"); and in app.js
@@ -127,7 +132,7 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     out, files = sys.argv[1], sys.argv[2:]
-    templates, static, i18n, csrc = {}, {}, {}, []
+    templates, static, i18n, csrc, console = {}, {}, {}, [], {}
     for f in files:
         parts = os.path.normpath(f).split(os.sep)
         base = os.path.basename(f)
@@ -137,6 +142,8 @@ def main():
             templates[base[:-5]] = f
         elif len(parts) >= 2 and parts[-2] == "static":
             static[base] = f
+        elif len(parts) >= 2 and parts[-2] == "console" or "node_modules" in parts:
+            console[base] = f
         elif len(parts) >= 2 and parts[-2] == "i18n" and base.endswith(".json"):
             i18n[base[:-5]] = f
         else:
@@ -195,6 +202,24 @@ def main():
             for k in JS_USE_RE.findall(sdata[name].decode("utf-8", "replace")):
                 if k not in keys:
                     fail(f"{path}: S('{k}') names an unknown translation key")
+    cdata = {}
+    for name, path in sorted(console.items()):
+        with open(path, "rb") as fh:
+            cdata[name] = fh.read()
+        ext = os.path.splitext(name)[1]
+        if ext not in CTYPES:
+            fail(f"{path}: no content type known for '{ext}'")
+        if ext == ".js" and "node_modules" not in path.split(os.sep):
+            for k in JS_USE_RE.findall(cdata[name].decode("utf-8", "replace")):
+                # S('prefix.' + name): some key must start with the prefix
+                known = any(x.startswith(k) for x in keys) if k.endswith(".") else k in keys
+                if not known:
+                    fail(f"{path}: S('{k}') names an unknown translation key")
+    for lang in LANGS:
+        if lang in tables:
+            sub = {k: v for k, v in sorted(tables[lang].items()) if k.startswith("console.")}
+            cdata[f"i18n-{lang}.json"] = json.dumps(sub, ensure_ascii=False,
+                                                    separators=(",", ":")).encode()
     for path in csrc:
         with open(path, encoding="utf-8") as fh:
             src = fh.read()
@@ -232,6 +257,14 @@ def main():
     w.append("};")
     w.append(f"const size_t oe_web_static_count = {len(sdata)};")
     w.append(f'const char oe_web_static_version[] = "{version.hexdigest()[:12]}";\n')
+    w.append("const oe_web_file oe_web_console[] = {")
+    for name in sorted(cdata):
+        etag = '"' + hashlib.sha256(cdata[name]).hexdigest()[:20] + '"'
+        ctype = CTYPES[os.path.splitext(name)[1]]
+        w.append(f'\t{{"{name}", "{ctype}", {c_string(etag.encode())},\n'
+                 f"\t    {c_string(cdata[name])},\n\t    {len(cdata[name])}}},")
+    w.append("};")
+    w.append(f"const size_t oe_web_console_count = {len(cdata)};\n")
     sk = sorted(keys, key=lambda k: k.encode())  # strcmp order
     w.append("const char *const oe_web_i18n_keys[] = {")
     for k in sk:

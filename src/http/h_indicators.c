@@ -224,6 +224,16 @@ static json_t *group_name(oe_req *r, int64_t group_id)
 	return json_pack("{s:s,s:s}", "name", g.name, "owner", g.owner_name);
 }
 
+/* The partner node a row came through, or null when made here. */
+static json_t *peer_name(oe_req *r, int64_t peer_id)
+{
+	oe_peer_row p;
+	if (!peer_id ||
+	    r->ctx.store->ops->share->peer_get(r->ctx.store, peer_id, NULL, &r->arena, &p))
+		return json_null();
+	return oe_json_string_lossy(p.name);
+}
+
 /* The caller's own assertion, which the view may not be showing. */
 static json_t *render_own(const oe_assertion *a)
 {
@@ -444,9 +454,17 @@ int oe_h_indicator_get(oe_req *r)
 	json_t *j = oe_render_indicator(&d.row);
 	json_object_set_new(j, "sharing_group", group_name(r, d.row.view_group));
 	json_object_set_new(j, "own", d.has_own ? render_own(&d.own) : json_null());
+	json_object_set_new(j, "via_peer", peer_name(r, d.row.via_peer));
 	json_t *evs = json_array(), *sts = json_array();
-	for (size_t i = 0; i < d.nevents; i++)
-		json_array_append_new(evs, render_event_brief(&d.events[i]));
+	int64_t partner_events = 0;
+	for (size_t i = 0; i < d.nevents; i++) {
+		/* A partner's event: made by an organisation other than ours. */
+		bool partner = d.events[i].org_id != OE_NODE_OPERATOR_ORG;
+		json_t *e = render_event_brief(&d.events[i]);
+		json_object_set_new(e, "partner", json_boolean(partner));
+		partner_events += partner;
+		json_array_append_new(evs, e);
+	}
 	int64_t total = 0;
 	for (size_t i = 0; i < d.nsightings; i++) {
 		char f[OE_TIME_BUF], l[OE_TIME_BUF];
@@ -463,9 +481,41 @@ int oe_h_indicator_get(oe_req *r)
 	}
 	json_object_set_new(j, "events", evs);
 	json_object_set_new(j, "sightings", sts);
+	/* Citizens' reports naming it: for the node operator's members only. */
+	oe_report_stats rs;
+	oe_report_row *rr;
+	size_t nr;
+	ret = oe_svc_reports_of(&r->ctx, d.row.v.id, 20, &rs, &rr, &nr);
+	if (ret && ret != OE_EPERM)
+		return oe_http_fail(r, ret);
+	if (ret) {
+		json_object_set_new(j, "reports", json_null());
+	} else {
+		json_t *cats = json_object(), *recent = json_array();
+		for (int c = 0; c < OE_RC__COUNT; c++)
+			if (rs.by_category[c])
+				json_object_set_new(cats, oe_report_category_name(c),
+						    json_integer(rs.by_category[c]));
+		for (size_t i = 0; i < nr; i++)
+			json_array_append_new(
+			    recent,
+			    json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", rr[i].uuid, "category",
+				      oe_report_category_name(rr[i].category), "status",
+				      oe_report_status_name(rr[i].status), "created",
+				      oe_json_time(rr[i].created), "duplicate_of",
+				      rr[i].duplicate_of_uuid ? json_string(rr[i].duplicate_of_uuid)
+							      : json_null()));
+		json_object_set_new(j, "reports",
+				    json_pack("{s:I,s:o,s:o,s:o,s:o}", "count",
+					      (json_int_t)rs.reports, "by_category", cats, "first",
+					      oe_json_time(rs.first), "last", oe_json_time(rs.last),
+					      "recent", recent));
+	}
 	json_object_set_new(j, "correlation",
-			    json_pack("{s:I,s:I,s:I}", "orgs", (json_int_t)d.row.n_orgs, "events",
-				      (json_int_t)d.nevents, "sightings", (json_int_t)total));
+			    json_pack("{s:I,s:I,s:I,s:I,s:I}", "orgs", (json_int_t)d.row.n_orgs,
+				      "events", (json_int_t)d.nevents, "partner_events",
+				      (json_int_t)partner_events, "sightings", (json_int_t)total,
+				      "reports", (json_int_t)(ret ? 0 : rs.reports)));
 	return oe_http_json(r, 200, j);
 }
 

@@ -376,3 +376,87 @@ int oe_h_evidence_get(oe_req *r)
 	MHD_destroy_response(resp);
 	return rc;
 }
+
+/* GET /api/v1/stats?days=30&top=10: what the console's dashboard draws.
+ * Counters (lookups) are totals since start: the console charts their
+ * rate between two reads. */
+int oe_h_stats(oe_req *r)
+{
+	long days = 30, top = 10;
+	const char *d = oe_http_arg(r, "days"), *t = oe_http_arg(r, "top");
+	char *end;
+	if (d) {
+		errno = 0;
+		days = strtol(d, &end, 10);
+		if (errno || *end || days < 1 || days > 366)
+			return oe_http_error(r, 400, "invalid_parameter", "days: from 1 to 366");
+	}
+	if (t) {
+		errno = 0;
+		top = strtol(t, &end, 10);
+		if (errno || *end || top < 1 || top > 100)
+			return oe_http_error(r, 400, "invalid_parameter", "top: from 1 to 100");
+	}
+	oe_dashboard db;
+	int ret = oe_svc_dashboard(&r->ctx, (int)days, (size_t)top, &db);
+	if (ret)
+		return oe_http_fail(r, ret);
+	/* Every day of the range, every category, zeros included: a chart
+	 * needs no gaps filled in. */
+	const int64_t day_us = INT64_C(86400000000);
+	int64_t first = db.since / day_us;
+	json_t *dates = json_array(), *series = json_object();
+	for (int c = 0; c < OE_RC__COUNT; c++) {
+		json_t *a = json_array();
+		for (long i = 0; i < days; i++)
+			json_array_append_new(a, json_integer(0));
+		json_object_set_new(series, oe_report_category_name(c), a);
+	}
+	for (long i = 0; i < days; i++) {
+		char buf[OE_TIME_BUF];
+		oe_time_format((first + i) * day_us, buf);
+		buf[10] = 0; /* YYYY-MM-DD */
+		json_array_append_new(dates, json_string(buf));
+	}
+	int64_t total = 0;
+	for (size_t i = 0; i < db.nper_day; i++) {
+		const oe_report_day_count *p = &db.per_day[i];
+		int64_t k = p->day - first;
+		if (k < 0 || k >= days || p->category < 0 || p->category >= OE_RC__COUNT)
+			continue;
+		json_array_set_new(json_object_get(series, oe_report_category_name(p->category)),
+				   (size_t)k, json_integer(p->n));
+		total += p->n;
+	}
+	json_t *open = json_object(), *overdue = json_object();
+	int64_t nopen = 0, noverdue = 0;
+	for (int c = 0; c < OE_RC__COUNT; c++) {
+		json_object_set_new(open, oe_report_category_name(c), json_integer(db.open[c]));
+		json_object_set_new(overdue, oe_report_category_name(c),
+				    json_integer(db.overdue[c]));
+		nopen += db.open[c];
+		noverdue += db.overdue[c];
+	}
+	json_t *tops = json_object();
+	for (size_t k = 0; k < OE_DASH_TOP_TYPES; k++) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < db.top[k].n; i++) {
+			const oe_report_top *x = &db.top[k].rows[i];
+			json_array_append_new(a, json_pack("{s:s,s:o,s:I}", "id", x->stix_id,
+							   "value", oe_json_string_lossy(x->value),
+							   "reports", (json_int_t)x->reports));
+		}
+		json_object_set_new(tops, oe_itype_name(db.top[k].type), a);
+	}
+	json_t *j = json_pack(
+	    "{s:o,s:I,s:{s:o,s:o,s:I},s:{s:o,s:o,s:I,s:I},s:{s:I,s:o,s:o},s:o,s:I,s:I}", "now",
+	    oe_json_time(db.now), "days", (json_int_t)days, "reports_per_day", "dates", dates,
+	    "by_category", series, "total", (json_int_t)total, "open", "by_category", open,
+	    "overdue_by_category", overdue, "total", (json_int_t)nopen, "overdue",
+	    (json_int_t)noverdue, "time_to_triage", "count", (json_int_t)db.triaged, "p50_seconds",
+	    db.triaged ? json_real((double)db.triage_p50 / 1e6) : json_null(), "p90_seconds",
+	    db.triaged ? json_real((double)db.triage_p90 / 1e6) : json_null(), "top_reported", tops,
+	    "lookups_total", (json_int_t)atomic_load(&r->srv->m.lookups), "lookup_hits_total",
+	    (json_int_t)atomic_load(&r->srv->m.lookup_hits));
+	return oe_http_json(r, 200, j);
+}

@@ -71,3 +71,38 @@ int oe_h_static(oe_req *r)
 	MHD_destroy_response(resp);
 	return ret;
 }
+
+/* GET /console/ and /console/{name}: the analyst console, a page and a
+ * script that speak to /api/v1 with the session cookie (or nothing: the
+ * page itself holds no data and is public). Its policy lets it run its
+ * own script, draw charts on canvas, show evidence images fetched as
+ * blobs, and frame nothing but sandboxed blobs (PDF evidence). */
+int oe_h_console(oe_req *r)
+{
+	const char *name = r->path_id && *r->path_id ? r->path_id : "index.html";
+	const oe_web_file *f = oe_web_console_file(name);
+	if (!f)
+		return oe_http_error(r, 404, "not_found", "no such console file");
+	bool fresh = etag_matches(oe_http_header(r, "If-None-Match"), f->etag);
+	int status = fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+	    fresh ? 0 : f->len, fresh ? NULL : (void *)f->data, MHD_RESPMEM_PERSISTENT);
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", f->ctype);
+	MHD_add_response_header(resp, "ETag", f->etag);
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'none'; script-src 'self'; style-src 'self'; "
+				"img-src 'self' blob:; connect-src 'self'; frame-src blob:; "
+				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	oe_http_count(r, status);
+	int ret = MHD_queue_response(r->conn, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}

@@ -92,6 +92,8 @@ int oe_h_match(oe_req *r);
 int oe_h_import(oe_req *r);
 int oe_h_export(oe_req *r);
 int oe_h_reports_list(oe_req *r);
+int oe_h_stats(oe_req *r);
+int oe_h_console(oe_req *r);
 int oe_h_report_get(oe_req *r);
 int oe_h_report_patch(oe_req *r);
 int oe_h_report_message(oe_req *r);

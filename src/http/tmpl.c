@@ -331,3 +331,8 @@ const oe_web_file *oe_web_static_file(const char *name)
 {
 	return find_file(oe_web_static, oe_web_static_count, name);
 }
+
+const oe_web_file *oe_web_console_file(const char *name)
+{
+	return find_file(oe_web_console, oe_web_console_count, name);
+}

@@ -51,6 +51,10 @@ extern const oe_web_file oe_web_static[];
 extern const size_t oe_web_static_count;
 /* A hash of every static file, for cache-busting links (?v=). */
 extern const char oe_web_static_version[];
+/* The analyst console's files (web/console/, chart.js, the console's
+ * strings as i18n-LANG.json), in name order. */
+extern const oe_web_file oe_web_console[];
+extern const size_t oe_web_console_count;
 /* Translation keys in strcmp order, and per language (in OE_LANGS order)
  * the strings, index for index. */
 extern const char *const oe_web_i18n_keys[];
@@ -61,5 +65,6 @@ extern const size_t oe_web_i18n_nlangs;
 /* The template or static file called name, or NULL. */
 const oe_web_file *oe_web_template(const char *name);
 const oe_web_file *oe_web_static_file(const char *name);
+const oe_web_file *oe_web_console_file(const char *name);
 
 #endif

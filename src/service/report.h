@@ -277,6 +277,30 @@ int oe_svc_evidence_get(oe_ctx *c, const char *sha, char **data, size_t *len, co
 /* The scheduler's pass: log each newly overdue report once, erase reports
  * past retention. Counts what it did. */
 int oe_svc_report_sweep(oe_ctx *c, oe_time now, size_t *overdue, size_t *erased);
+/* The console's dashboard over the last `days` days (1..366). */
+#define OE_DASH_TOP_TYPES 4 /* phone, bank account, domain, url */
+typedef struct {
+	int type;
+	oe_report_top *rows; /* visible to the caller only */
+	size_t n;
+} oe_dash_top;
+
+typedef struct {
+	oe_time since, now;
+	oe_report_day_count *per_day; /* days since the epoch, category, count */
+	size_t nper_day;
+	int64_t open[OE_RC__COUNT], overdue[OE_RC__COUNT];
+	size_t triaged;			/* reports created since and triaged */
+	oe_time triage_p50, triage_p90; /* microseconds from receipt to triage */
+	oe_dash_top top[OE_DASH_TOP_TYPES];
+} oe_dashboard;
+
+int oe_svc_dashboard(oe_ctx *c, int days, size_t top, oe_dashboard *out);
+/* How an indicator (internal id) stands in reports, with the newest limit
+ * reports naming it, for the indicator's view. OE_EPERM when the caller
+ * may not read reports. */
+int oe_svc_reports_of(oe_ctx *c, int64_t indicator_id, size_t limit, oe_report_stats *stats,
+		      oe_report_row **rows, size_t *n);
 /* Open and overdue reports per category, for /metrics. */
 int oe_svc_report_counts(oe_ctx *c, int64_t open[OE_RC__COUNT], int64_t overdue[OE_RC__COUNT]);
 

@@ -591,3 +591,73 @@ int oe_svc_report_counts(oe_ctx *c, int64_t open[OE_RC__COUNT], int64_t overdue[
 {
 	return c->store->ops->report->counts(c->store, oe_now(), open, overdue, OE_RC__COUNT);
 }
+
+int oe_svc_reports_of(oe_ctx *c, int64_t indicator_id, size_t limit, oe_report_stats *stats,
+		      oe_report_row **rows, size_t *n)
+{
+	*rows = NULL;
+	*n = 0;
+	if (!may_read(&c->viewer))
+		return OE_EPERM;
+	const oe_report_store_ops *ro = c->store->ops->report;
+	int ret = ro->stats(c->store, indicator_id, 0, stats);
+	return ret ? ret : ro->by_indicator(c->store, indicator_id, limit, c->arena, rows, n);
+}
+
+static oe_time percentile(const int64_t *sorted, size_t n, int pct)
+{
+	if (!n)
+		return 0;
+	size_t i = (n * (size_t)pct + 99) / 100; /* nearest rank */
+	return sorted[i ? i - 1 : 0];
+}
+
+int oe_svc_dashboard(oe_ctx *c, int days, size_t top, oe_dashboard *out)
+{
+	static const int types[OE_DASH_TOP_TYPES] = {OE_T_PHONE, OE_T_BANK, OE_T_DOMAIN, OE_T_URL};
+	memset(out, 0, sizeof(*out));
+	if (!may_read(&c->viewer))
+		return OE_EPERM;
+	if (days < 1 || days > 366 || top < 1 || top > 100)
+		return OE_EINVAL;
+	const oe_report_store_ops *ro = c->store->ops->report;
+	out->now = oe_now();
+	/* Whole UTC days: today and the days-1 before it. */
+	const int64_t day = INT64_C(86400000000);
+	out->since = (out->now / day - (days - 1)) * day;
+	int64_t *tt;
+	int ret;
+	if ((ret = ro->per_day(c->store, out->since, c->arena, &out->per_day, &out->nper_day)) ||
+	    (ret = ro->counts(c->store, out->now, out->open, out->overdue, OE_RC__COUNT)) ||
+	    (ret = ro->triage_times(c->store, out->since, c->arena, &tt, &out->triaged)))
+		return ret;
+	out->triage_p50 = percentile(tt, out->triaged, 50);
+	out->triage_p90 = percentile(tt, out->triaged, 90);
+	for (size_t k = 0; k < OE_DASH_TOP_TYPES; k++) {
+		oe_dash_top *t = &out->top[k];
+		t->type = types[k];
+		oe_report_top *rows;
+		size_t n;
+		/* Ask for a few more than shown: some may not be visible. */
+		if ((ret = ro->top_reported(c->store, out->since, types[k], top * 2, c->arena,
+					    &rows, &n)))
+			return ret;
+		t->rows = rows;
+		for (size_t i = 0; i < n && t->n < top; i++) {
+			oe_indicator_row row;
+			ret = c->store->ops->indicator_get(c->store, rows[i].indicator_id, NULL,
+							   c->arena, &row);
+			if (ret == OE_ENOTFOUND)
+				continue;
+			if (ret)
+				return ret;
+			if (oe_svc_visible(&c->viewer, &row)) {
+				rows[i].stix_id = oe_arena_strdup(c->arena, row.v.stix_id);
+				if (!rows[i].stix_id)
+					return OE_ENOMEM;
+				t->rows[t->n++] = rows[i];
+			}
+		}
+	}
+	return 0;
+}

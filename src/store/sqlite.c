@@ -189,6 +189,12 @@ int oe_sq_rows(sq_store *q, const char *sql, int64_t arg, oe_arena *a, size_t el
 		return OE_EIO;
 	if (sqlite3_bind_parameter_count(st) > 0)
 		sqlite3_bind_int64(st, 1, arg);
+	return oe_sq_rows_st(q, st, a, elem, fill, out, n);
+}
+
+int oe_sq_rows_st(sq_store *q, sqlite3_stmt *st, oe_arena *a, size_t elem, oe_sq_fill_fn fill,
+		  void **out, size_t *n)
+{
 	void *v = NULL;
 	size_t cnt = 0, cap = 0;
 	int rc, ret = 0;

@@ -73,6 +73,9 @@ typedef void (*oe_sq_fill_fn)(sqlite3_stmt *st, oe_arena *a, void *row);
  * elem bytes in an arena array filled by fill. */
 int oe_sq_rows(sq_store *q, const char *sql, int64_t arg, oe_arena *a, size_t elem,
 	       oe_sq_fill_fn fill, void **out, size_t *n);
+/* The same for a statement already prepared and bound; finishes it. */
+int oe_sq_rows_st(sq_store *q, sqlite3_stmt *st, oe_arena *a, size_t elem, oe_sq_fill_fn fill,
+		  void **out, size_t *n);
 
 /* The report operations (sqlite_report.c). */
 extern const oe_report_store_ops oe_sqlite_report_ops;

@@ -496,6 +496,94 @@ static int sr_overdue_take(oe_store *s, oe_time now, oe_arena *a, oe_report_row 
 	return ret;
 }
 
+static void fill_report_row(sqlite3_stmt *st, oe_arena *a, void *p)
+{
+	fill_report(st, a, p);
+}
+
+static int sr_by_indicator(oe_store *s, int64_t indicator_id, size_t limit, oe_arena *a,
+			   oe_report_row **out, size_t *n)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st =
+	    oe_sq_prep(q, "SELECT " REPORT_COLS " FROM report_indicators l JOIN reports r "
+			  "ON r.id=l.report_id WHERE l.indicator_id=? ORDER BY r.created "
+			  "DESC,r.id DESC LIMIT ?");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, indicator_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	return oe_sq_rows_st(q, st, a, sizeof(**out), fill_report_row, (void **)out, n);
+}
+
+#define DAY_US INT64_C(86400000000)
+
+static void fill_day(sqlite3_stmt *st, oe_arena *a, void *p)
+{
+	(void)a;
+	oe_report_day_count *d = p;
+	d->day = sqlite3_column_int64(st, 0);
+	d->category = sqlite3_column_int(st, 1);
+	d->n = sqlite3_column_int64(st, 2);
+}
+
+static int sr_per_day(oe_store *s, oe_time since, oe_arena *a, oe_report_day_count **out, size_t *n)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st = oe_sq_prep(q, "SELECT created/?2,category,count(*) FROM reports WHERE "
+					 "created>=?1 GROUP BY 1,2 ORDER BY 1,2");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, DAY_US);
+	return oe_sq_rows_st(q, st, a, sizeof(**out), fill_day, (void **)out, n);
+}
+
+static void fill_i64(sqlite3_stmt *st, oe_arena *a, void *p)
+{
+	(void)a;
+	*(int64_t *)p = sqlite3_column_int64(st, 0);
+}
+
+static int sr_triage_times(oe_store *s, oe_time since, oe_arena *a, int64_t **out, size_t *n)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st = oe_sq_prep(q, "SELECT triaged_at-created FROM reports WHERE created>=? "
+					 "AND triaged_at IS NOT NULL ORDER BY 1");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, since);
+	return oe_sq_rows_st(q, st, a, sizeof(**out), fill_i64, (void **)out, n);
+}
+
+static void fill_top(sqlite3_stmt *st, oe_arena *a, void *p)
+{
+	oe_report_top *t = p;
+	t->indicator_id = sqlite3_column_int64(st, 0);
+	t->type = sqlite3_column_int(st, 1);
+	t->value = oe_sq_text(st, 2, a);
+	t->tlp = sqlite3_column_int(st, 3);
+	t->org_id = sqlite3_column_int64(st, 4);
+	t->reports = sqlite3_column_int64(st, 5);
+}
+
+static int sr_top_reported(oe_store *s, oe_time since, int type, size_t limit, oe_arena *a,
+			   oe_report_top **out, size_t *n)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st = oe_sq_prep(
+	    q, "SELECT i.id,i.type,i.value,i.tlp,i.org_id,count(*) FROM report_indicators l JOIN "
+	       "reports r ON r.id=l.report_id JOIN indicators i ON i.id=l.indicator_id WHERE "
+	       "r.created>=?1 AND r.status!=5 AND r.duplicate_of IS NULL AND i.type=?2 AND "
+	       "i.revoked=0 GROUP BY i.id ORDER BY 6 DESC,i.id LIMIT ?3");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int(st, 2, type);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	return oe_sq_rows_st(q, st, a, sizeof(**out), fill_top, (void **)out, n);
+}
+
 static int sr_counts(oe_store *s, oe_time now, int64_t *open, int64_t *overdue, size_t ncat)
 {
 	sq_store *q = SQ(s);
@@ -624,6 +712,10 @@ const oe_report_store_ops oe_sqlite_report_ops = {
     .stats = sr_stats,
     .overdue_take = sr_overdue_take,
     .counts = sr_counts,
+    .by_indicator = sr_by_indicator,
+    .per_day = sr_per_day,
+    .triage_times = sr_triage_times,
+    .top_reported = sr_top_reported,
     .erasable = sr_erasable,
     .erase = sr_erase,
     .file_refs = sr_file_refs,

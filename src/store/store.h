@@ -235,6 +235,23 @@ typedef struct {
 	bool actioned; /* a linked report reached "actioned" */
 } oe_report_stats;
 
+/* The console's dashboard (service/dashboard.c). */
+typedef struct {
+	int64_t day; /* days since the epoch, UTC */
+	int category;
+	int64_t n;
+} oe_report_day_count;
+
+typedef struct {
+	int64_t indicator_id;
+	int type;
+	char *value; /* canonical */
+	int tlp;
+	int64_t org_id; /* the origin's */
+	int64_t reports;
+	const char *stix_id; /* filled by the service */
+} oe_report_top;
+
 typedef struct oe_report_store_ops {
 	/* A new report; sealed contact may be NULL. */
 	int (*create)(oe_store *s, const oe_report_row *r, const uint8_t receipt_hash[32],
@@ -285,6 +302,20 @@ typedef struct oe_report_store_ops {
 	int (*erase)(oe_store *s, int64_t id, oe_time now, oe_arena *a, char ***sha, size_t *n);
 	/* How many file rows still name sha256. */
 	int (*file_refs)(oe_store *s, const char *sha256, int64_t *n);
+
+	/* The newest limit reports linked to indicator_id (duplicates and
+	 * rejected ones included: the analyst sees them marked). */
+	int (*by_indicator)(oe_store *s, int64_t indicator_id, size_t limit, oe_arena *a,
+			    oe_report_row **out, size_t *n);
+	/* Reports created since, counted per day and category. */
+	int (*per_day)(oe_store *s, oe_time since, oe_arena *a, oe_report_day_count **out,
+		       size_t *n);
+	/* For each report created since and triaged: triaged_at - created. */
+	int (*triage_times)(oe_store *s, oe_time since, oe_arena *a, int64_t **out, size_t *n);
+	/* The indicators of type in most reports created since (duplicates and
+	 * rejected ones left out), most first. */
+	int (*top_reported)(oe_store *s, oe_time since, int type, size_t limit, oe_arena *a,
+			    oe_report_top **out, size_t *n);
 } oe_report_store_ops;
 
 /* --- sharing: partner nodes and sharing groups (docs/sharing.md) --------- */
