@@ -94,21 +94,48 @@ export function strings(lang) {
 /* ---- a node ------------------------------------------------------------- */
 
 export class Node {
-	constructor() {
+	constructor(org = 'Browser Test', country = 'ID') {
 		this.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'oe-browser-'));
 		this.dir = path.join(this.tmp, 'data');
-		execFileSync(BIN, ['init', '--data', this.dir, '--org', 'Browser Test', '--country', 'ID'], {
+		const out = execFileSync(BIN, ['init', '--data', this.dir, '--org', org, '--country', country], {
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
+		this.org = org;
+		this.key = JSON.parse(out.toString()).api_key;
 		this.log = '';
+	}
+
+	// `oureyes COMMAND... --data DIR OPTIONS...` on this node; its stdout.
+	cli(command, options = [], input = '') {
+		return execFileSync(BIN, [...command, '--data', this.dir, ...options], {
+			input,
+			stdio: ['pipe', 'pipe', 'pipe'],
+		}).toString();
+	}
+
+	// The JSON API with this node's first admin key (or another).
+	async api(method, p, body, key) {
+		const res = await fetch(this.url + p, {
+			method,
+			headers: { Authorization: 'Bearer ' + (key || this.key), ...(body ? { 'Content-Type': 'application/json' } : {}) },
+			body: body ? JSON.stringify(body) : undefined,
+		});
+		const text = await res.text();
+		let json = null;
+		try {
+			json = JSON.parse(text);
+		} catch (e) {
+			/* not JSON */
+		}
+		return { status: res.status, json, text };
 	}
 
 	// Serve on an ephemeral port; resolves once the 'listening' line says
 	// where. The rate limits are off: one address makes every request.
-	start() {
+	start(...extra) {
 		this.proc = spawn(BIN, ['serve', '--data', this.dir, '--listen', '127.0.0.1:0',
 			'--set', 'public.rate=0', '--set', 'public.report_rate=0',
-			'--set', 'public.followup_failures=0', '--set', 'public.prefix_failures=0'], {
+			'--set', 'public.followup_failures=0', '--set', 'public.prefix_failures=0', ...extra], {
 			stdio: ['ignore', 'ignore', 'pipe'],
 		});
 		return new Promise((resolve, reject) => {

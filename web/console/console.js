@@ -101,6 +101,7 @@
   function fmtDuration(sec) {
     if (sec === null || sec === undefined) return '—';
     const a = Math.abs(sec);
+    if (a < 90) return S('console.dur.seconds', { n: Math.round(a) });
     if (a < 3600) return S('console.dur.minutes', { n: Math.round(a / 60) });
     if (a < 172800) return S('console.dur.hours', { n: Math.round(a / 3600) });
     return S('console.dur.days', { n: Math.round(a / 86400) });
@@ -730,10 +731,10 @@
       rows.length ? el('ol', {}, rows.map((r) => el('li', {}, el('a', { href: '#/indicator/' + encodeURIComponent(r.id), text: r.value }), ' · ' + S('console.dash.reports_n', { n: r.reports }))))
         : el('p', { class: 'muted', text: S('console.none') }))));
     const peerTable = tableOf([S('console.dash.peer'), S('console.dash.last_success'), S('console.dash.lag'), S('console.dash.last_error')],
-      (peers.peers || []).map((p) => {
-        const pull = (p.pulls && p.pulls[0]) || p;
-        return [p.name, fmtTime(pull.last_success), pull.lag_seconds === null || pull.lag_seconds === undefined ? '—' : fmtDuration(pull.lag_seconds), pull.last_error || '—'];
-      }));
+      (peers.peers || []).map((p) => [p.name + ' (' + p.org + ')',
+        p.pulls ? fmtTime(p.last_success) : S('console.dash.no_pull'),
+        p.lag_seconds === null || p.lag_seconds === undefined ? '—' : fmtDuration(p.lag_seconds),
+        p.last_error || '—']));
     const lookupsNow = el('p', { class: 'big', id: 'lookups-rate', text: '—' });
     page(S('console.nav.dashboard'),
       el('div', { class: 'kpis' },
