@@ -114,7 +114,7 @@ static const kdef keys[] = {
      "How long one request to a partner may take, from connecting to the last byte."},
     {"console", "idle_timeout", K_DUR, I(idle_timeout), 1, 7 * 86400, "30m",
      "A console session ends after this long without a request."},
-    {"console", "max_lifetime", K_DUR, I(max_lifetime), 60, 30 * 86400, "12h",
+    {"console", "max_lifetime", K_DUR, I(max_lifetime), 1, 30 * 86400, "12h",
      "A console session ends this long after sign-in, however busy."},
     {"console", "signin_user_failures", K_INT, I(signin_user_failures), 0, 1000000, "10",
      "Failed sign-ins per hour for one user name, from any address, before it is refused "
