@@ -220,12 +220,13 @@ static int user_change(const char *sub, const admin_opts *o, int argc)
 	oe_ctx ctx = {.node = node, .store = s, .actor = "cli", .arena = &a};
 	if ((rc = oe_cli_viewer("user", s, NULL, &a, &ctx.viewer)))
 		goto out;
-	int ret = passwd			? oe_svc_user_passwd(&ctx, o->name, hash)
-		  : !strcmp(sub, "disable")	? oe_svc_user_disable(&ctx, o->name, true)
-		  : !strcmp(sub, "enable")	? oe_svc_user_disable(&ctx, o->name, false)
-						: oe_svc_user_totp_reset(&ctx, o->name);
+	int ret = passwd		    ? oe_svc_user_passwd(&ctx, o->name, hash)
+		  : !strcmp(sub, "disable") ? oe_svc_user_disable(&ctx, o->name, true)
+		  : !strcmp(sub, "enable")  ? oe_svc_user_disable(&ctx, o->name, false)
+					    : oe_svc_user_totp_reset(&ctx, o->name);
 	if (ret) {
-		oe_cli_err("user", ret == OE_ENOTFOUND ? "no user named '%s'" : "cannot change '%s'",
+		oe_cli_err("user",
+			   ret == OE_ENOTFOUND ? "no user named '%s'" : "cannot change '%s'",
 			   o->name);
 		rc = 1;
 		goto out;

@@ -22,14 +22,11 @@ static const char audit_help[] =
 
 int oe_cmd_audit(int argc, char **argv)
 {
-	static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-					     {"object", required_argument, NULL, 'o'},
-					     {"actor", required_argument, NULL, 'a'},
-					     {"action", required_argument, NULL, 'A'},
-					     {"limit", required_argument, NULL, 'l'},
-					     {"no-checkpoint", no_argument, NULL, 'n'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"data", required_argument, NULL, 'd'},  {"object", required_argument, NULL, 'o'},
+	    {"actor", required_argument, NULL, 'a'}, {"action", required_argument, NULL, 'A'},
+	    {"limit", required_argument, NULL, 'l'}, {"no-checkpoint", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},	     {NULL, 0, NULL, 0}};
 	if (argc < 2 || (strcmp(argv[1], "verify") && strcmp(argv[1], "list"))) {
 		bool help = argc >= 2 && !strcmp(argv[1], "--help");
 		fputs(audit_help, help ? stdout : stderr);

@@ -14,8 +14,7 @@ static void init(void)
 	init_rc = oath_init();
 }
 
-int oe_totp_check(const uint8_t *secret, size_t len, int64_t now, const char *code,
-		  int64_t *step)
+int oe_totp_check(const uint8_t *secret, size_t len, int64_t now, const char *code, int64_t *step)
 {
 	pthread_once(&once, init);
 	if (init_rc != OATH_OK || !code || strlen(code) != OE_TOTP_DIGITS ||

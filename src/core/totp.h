@@ -19,8 +19,7 @@
 /* Check code (6 ASCII digits) against secret at unix time now. 0 and
  * *step (the matched step number) when it matches now-1..now+1 steps;
  * OE_EINVAL otherwise. */
-int oe_totp_check(const uint8_t *secret, size_t len, int64_t now, const char *code,
-		  int64_t *step);
+int oe_totp_check(const uint8_t *secret, size_t len, int64_t now, const char *code, int64_t *step);
 /* The code of secret for unix time now into out (7 bytes). */
 int oe_totp_code(const uint8_t *secret, size_t len, int64_t now, char out[OE_TOTP_DIGITS + 1]);
 /* The secret in base32 (RFC 4648, no padding), as authenticator apps take it. */

@@ -14,8 +14,9 @@
 
 static const char *cookie_attrs(oe_req *r)
 {
-	return strncmp(r->srv->url, "https:", 6) == 0 ? "; Path=/; HttpOnly; SameSite=Strict; Secure"
-						       : "; Path=/; HttpOnly; SameSite=Strict";
+	return strncmp(r->srv->url, "https:", 6) == 0
+		   ? "; Path=/; HttpOnly; SameSite=Strict; Secure"
+		   : "; Path=/; HttpOnly; SameSite=Strict";
 }
 
 /* {"user":{"name","org","role","totp"},"csrf","idle_timeout"} */
@@ -38,9 +39,9 @@ static int signin_limited(oe_req *r, const char *name, bool take)
 	size_t kl = oe_http_client_key(r, key);
 	int w1 = oe_http_limit(r, OE_RL_SIGNIN_USER, name, strlen(name), cfg->signin_user_failures,
 			       HOUR, take);
-	int w2 = kl ? oe_http_limit(r, OE_RL_SIGNIN_ADDR, key, kl, cfg->signin_addr_failures, HOUR,
-				    take)
-		    : 0;
+	int w2 =
+	    kl ? oe_http_limit(r, OE_RL_SIGNIN_ADDR, key, kl, cfg->signin_addr_failures, HOUR, take)
+	       : 0;
 	return w1 > w2 ? w1 : w2;
 }
 
@@ -54,7 +55,8 @@ int oe_h_session_post(oe_req *r)
 	int rc;
 	json_t *u = json_object_get(b, "username"), *p = json_object_get(b, "password"),
 	       *t = json_object_get(b, "totp");
-	if (!json_is_string(u) || !json_is_string(p) || (t && !json_is_string(t) && !json_is_null(t))) {
+	if (!json_is_string(u) || !json_is_string(p) ||
+	    (t && !json_is_string(t) && !json_is_null(t))) {
 		rc = oe_http_error(r, 400, "invalid_field",
 				   "send {\"username\",\"password\"} and \"totp\" (6 digits) when "
 				   "the user has a second factor");
@@ -69,8 +71,9 @@ int oe_h_session_post(oe_req *r)
 	}
 	oe_signin_outcome oc;
 	oe_session s;
-	int ret = oe_svc_signin(&r->ctx, name, json_string_value(p), t ? json_string_value(t) : NULL,
-				oe_http_header(r, "User-Agent"), &oc, &s);
+	int ret =
+	    oe_svc_signin(&r->ctx, name, json_string_value(p), t ? json_string_value(t) : NULL,
+			  oe_http_header(r, "User-Agent"), &oc, &s);
 	if (ret) {
 		rc = oe_http_fail(r, ret);
 		goto out;
@@ -126,8 +129,8 @@ int oe_h_session_delete(oe_req *r)
 	int ret = oe_svc_signout(&r->ctx, &r->session);
 	if (ret)
 		return oe_http_fail(r, ret);
-	r->set_cookie = oe_arena_printf(&r->arena, OE_SESSION_COOKIE "=; Max-Age=0%s",
-					cookie_attrs(r));
+	r->set_cookie =
+	    oe_arena_printf(&r->arena, OE_SESSION_COOKIE "=; Max-Age=0%s", cookie_attrs(r));
 	return oe_http_bytes(r, 204, "application/json", NULL, 0);
 }
 
@@ -139,8 +142,8 @@ int oe_h_totp_post(oe_req *r)
 	int ret = oe_svc_totp_enrol(&r->ctx, &r->session, secret, uri);
 	if (ret == OE_ECONFLICT)
 		return oe_http_error(r, 409, "totp_enabled",
-				   "a second factor is enabled already; an admin resets it with "
-				   "'oureyes user totp-reset'");
+				     "a second factor is enabled already; an admin resets it with "
+				     "'oureyes user totp-reset'");
 	if (ret)
 		return oe_http_fail(r, ret);
 	json_t *j = json_pack("{s:s,s:s}", "secret", secret, "uri", uri);
@@ -220,14 +223,13 @@ int oe_h_audit_list(oe_req *r)
 		char ts[OE_TIME_BUF];
 		oe_time_format(rows[i].ts, ts);
 		json_array_append_new(
-		    arr, json_pack("{s:I,s:s,s:o,s:o,s:o,s:o}", "id", (json_int_t)rows[i].id, "ts",
-				   ts, "actor", oe_json_string_lossy(rows[i].actor), "action",
-				   oe_json_string_lossy(rows[i].action), "object",
-				   rows[i].object ? oe_json_string_lossy(rows[i].object)
-						  : json_null(),
-				   "detail",
-				   rows[i].detail ? oe_json_string_lossy(rows[i].detail)
-						  : json_null()));
+		    arr,
+		    json_pack("{s:I,s:s,s:o,s:o,s:o,s:o}", "id", (json_int_t)rows[i].id, "ts", ts,
+			      "actor", oe_json_string_lossy(rows[i].actor), "action",
+			      oe_json_string_lossy(rows[i].action), "object",
+			      rows[i].object ? oe_json_string_lossy(rows[i].object) : json_null(),
+			      "detail",
+			      rows[i].detail ? oe_json_string_lossy(rows[i].detail) : json_null()));
 	}
 	char next[24];
 	if (more)

@@ -362,8 +362,8 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 			batch.imported -= committed.imported;
 			batch.updated -= committed.updated;
 			batch.skipped -= committed.skipped;
-			if ((ret = audit_import(c, now, &batch, 0, NULL)) || (ret = s->ops->commit(s)) ||
-			    (ret = s->ops->begin(s)))
+			if ((ret = audit_import(c, now, &batch, 0, NULL)) ||
+			    (ret = s->ops->commit(s)) || (ret = s->ops->begin(s)))
 				goto fail;
 			committed = *r;
 			in_tx = 0;

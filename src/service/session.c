@@ -74,7 +74,8 @@ static void user_actor(const char *name, char out[OE_USER_NAME_MAX + 8])
 
 /* The TOTP secret sealed under a key derived from secret.key: nonce, then
  * the secret and its MAC. */
-#define TOTP_SEALED_LEN (crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + OE_TOTP_SECRET_LEN)
+#define TOTP_SEALED_LEN                                                                            \
+	(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + OE_TOTP_SECRET_LEN)
 
 static void totp_seal(const oe_node *n, const uint8_t secret[OE_TOTP_SECRET_LEN],
 		      uint8_t out[TOTP_SEALED_LEN])
@@ -200,8 +201,7 @@ int oe_svc_signin(oe_ctx *c, const char *name, const char *password, const char 
 	return 0;
 }
 
-int oe_svc_session_check(oe_node *n, oe_store *s, const char *token, oe_arena *a,
-			 oe_session *out)
+int oe_svc_session_check(oe_node *n, oe_store *s, const char *token, oe_arena *a, oe_session *out)
 {
 	uint8_t raw[40], h[32];
 	size_t len;
@@ -257,8 +257,7 @@ int oe_svc_signout(oe_ctx *c, const oe_session *sess)
 	return tx_end(s, ret);
 }
 
-int oe_svc_totp_enrol(oe_ctx *c, const oe_session *sess, char secret[64],
-		      char uri[OE_TOTP_URI_MAX])
+int oe_svc_totp_enrol(oe_ctx *c, const oe_session *sess, char secret[64], char uri[OE_TOTP_URI_MAX])
 {
 	oe_store *s = c->store;
 	int ret = s->ops->begin(s);

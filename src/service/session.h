@@ -51,8 +51,7 @@ int oe_svc_signin(oe_ctx *c, const char *name, const char *password, const char 
  * console.idle_timeout, older than console.max_lifetime or its user is
  * disabled (the session is then deleted). Marks it used (not on every
  * call: at most every tenth of the idle timeout). Strings in a. */
-int oe_svc_session_check(oe_node *n, oe_store *s, const char *token, oe_arena *a,
-			 oe_session *out);
+int oe_svc_session_check(oe_node *n, oe_store *s, const char *token, oe_arena *a, oe_session *out);
 /* The CSRF token of a session token. */
 void oe_session_csrf(const oe_node *n, const char *token, char out[OE_CSRF_LEN + 1]);
 /* End a session (audited "session.signout"). */

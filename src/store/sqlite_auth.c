@@ -5,8 +5,8 @@
 
 #include "sqlite_int.h"
 
-#define USER_COLS                                                                          \
-	"u.id,u.org_id,u.name,o.name,u.role,u.pw_hash,u.disabled,u.totp_sealed,"            \
+#define USER_COLS                                                                                  \
+	"u.id,u.org_id,u.name,o.name,u.role,u.pw_hash,u.disabled,u.totp_sealed,"                   \
 	"u.totp_enabled,u.totp_last_step"
 
 /* Columns first..first+9 of USER_COLS into u. */
@@ -48,8 +48,9 @@ static int user_get(oe_store *s, int64_t id, const char *name, oe_arena *a, oe_u
 	else
 		sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
-	int ret = rc == SQLITE_ROW ? fill_user(st, 0, a, out) : rc == SQLITE_DONE ? OE_ENOTFOUND
-										  : OE_EIO;
+	int ret = rc == SQLITE_ROW    ? fill_user(st, 0, a, out)
+		  : rc == SQLITE_DONE ? OE_ENOTFOUND
+				      : OE_EIO;
 	oe_sq_done(SQ(s), st);
 	return ret;
 }
@@ -88,8 +89,7 @@ static int user_set_disabled(oe_store *s, int64_t id, bool disabled)
 	return change(SQ(s), st, true);
 }
 
-static int user_set_totp(oe_store *s, int64_t id, const uint8_t *sealed, size_t len,
-			 bool enabled)
+static int user_set_totp(oe_store *s, int64_t id, const uint8_t *sealed, size_t len, bool enabled)
 {
 	sqlite3_stmt *st = oe_sq_prep(
 	    SQ(s), "UPDATE users SET totp_sealed=?,totp_enabled=?,totp_last_step=CASE WHEN ? IS "
@@ -185,8 +185,7 @@ static int session_delete_user(oe_store *s, int64_t user_id)
 
 static int session_prune(oe_store *s, oe_time idle_before, oe_time created_before)
 {
-	sqlite3_stmt *st =
-	    oe_sq_prep(SQ(s), "DELETE FROM sessions WHERE last_seen<? OR created<?");
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), "DELETE FROM sessions WHERE last_seen<? OR created<?");
 	if (st) {
 		sqlite3_bind_int64(st, 1, idle_before);
 		sqlite3_bind_int64(st, 2, created_before);

@@ -152,12 +152,12 @@ static void audit_reads(void **state)
 	uint8_t h[32] = {0};
 	assert_int_equal(s->ops->key_create(s, "00000000000000aa", h, f->org1, 0, 1, NULL), 0);
 	assert_int_equal(s->ops->key_create(s, "00000000000000bb", h, f->org2, 0, 1, NULL), 0);
-	s->ops->audit(s, 1, "cli", "org.create", "identity--x", NULL);		     /* 1 */
+	s->ops->audit(s, 1, "cli", "org.create", "identity--x", NULL);		    /* 1 */
 	s->ops->audit(s, 2, "key:00000000000000aa", "indicator.patch", "i1", NULL); /* 2 */
-	s->ops->audit(s, 3, "user:alice", "indicator.patch", "i1", "d");	     /* 3 */
+	s->ops->audit(s, 3, "user:alice", "indicator.patch", "i1", "d");	    /* 3 */
 	s->ops->audit(s, 4, "key:00000000000000bb", "indicator.patch", "i1", NULL); /* 4 */
-	s->ops->audit(s, 5, "user:bob", "session.signin", "user:bob", NULL);	     /* 5 */
-	s->ops->audit(s, 6, "user:alice", "report.reveal", "r1", "why");	     /* 6 */
+	s->ops->audit(s, 5, "user:bob", "session.signin", "user:bob", NULL);	    /* 5 */
+	s->ops->audit(s, 6, "user:alice", "report.reveal", "r1", "why");	    /* 6 */
 
 	const oe_auth_store_ops *o = s->ops->auth;
 	oe_audit_row *rows;
