@@ -12,9 +12,11 @@
 
 #define HOUR 3600
 
+/* Secure with our own TLS, and behind a TLS-terminating proxy
+ * (server.insecure_http), where the browser speaks https. */
 static const char *cookie_attrs(oe_req *r)
 {
-	return strncmp(r->srv->url, "https:", 6) == 0
+	return strncmp(r->srv->url, "https:", 6) == 0 || r->srv->node->cfg.insecure_http
 		   ? "; Path=/; HttpOnly; SameSite=Strict; Secure"
 		   : "; Path=/; HttpOnly; SameSite=Strict";
 }

@@ -505,6 +505,11 @@ def tls_cookie(t):
         attrs = [a.strip() for a in sc.split(";")]
         t.ok("Secure" in attrs and "HttpOnly" in attrs and "SameSite=Strict" in attrs,
              "over TLS the cookie is also Secure", sc)
+        n.stop()
+        n.start("--insecure-http")
+        r, _ = signin(n, "admin", "admin-long-password-1")
+        t.ok("Secure" in [a.strip() for a in r.headers.get("Set-Cookie").split(";")],
+             "behind a TLS proxy (insecure_http) the cookie is Secure too", r.headers.get("Set-Cookie"))
     finally:
         n.close()
 
