@@ -119,16 +119,16 @@ static int no_session(oe_req *r)
 
 int oe_h_session_get(oe_req *r)
 {
-	if (!r->cookie)
+	if (!r->session)
 		return no_session(r);
-	return oe_http_json(r, 200, session_json(r, &r->session));
+	return oe_http_json(r, 200, session_json(r, r->session));
 }
 
 int oe_h_session_delete(oe_req *r)
 {
-	if (!r->cookie)
+	if (!r->session)
 		return no_session(r);
-	int ret = oe_svc_signout(&r->ctx, &r->session);
+	int ret = oe_svc_signout(&r->ctx, r->session);
 	if (ret)
 		return oe_http_fail(r, ret);
 	r->set_cookie =
@@ -138,10 +138,10 @@ int oe_h_session_delete(oe_req *r)
 
 int oe_h_totp_post(oe_req *r)
 {
-	if (!r->cookie)
+	if (!r->session)
 		return no_session(r);
 	char secret[64], uri[OE_TOTP_URI_MAX];
-	int ret = oe_svc_totp_enrol(&r->ctx, &r->session, secret, uri);
+	int ret = oe_svc_totp_enrol(&r->ctx, r->session, secret, uri);
 	if (ret == OE_ECONFLICT)
 		return oe_http_error(r, 409, "totp_enabled",
 				     "a second factor is enabled already; an admin resets it with "
@@ -156,7 +156,7 @@ int oe_h_totp_post(oe_req *r)
 
 int oe_h_totp_confirm(oe_req *r)
 {
-	if (!r->cookie)
+	if (!r->session)
 		return no_session(r);
 	json_t *b = oe_http_body_json(r);
 	if (!b)
@@ -167,7 +167,7 @@ int oe_h_totp_confirm(oe_req *r)
 		rc = oe_http_error(r, 400, "invalid_field", "send {\"code\":\"123456\"}");
 		goto out;
 	}
-	int ret = oe_svc_totp_confirm(&r->ctx, &r->session, json_string_value(code));
+	int ret = oe_svc_totp_confirm(&r->ctx, r->session, json_string_value(code));
 	if (ret == OE_EINVAL)
 		rc = oe_http_error(r, 400, "bad_totp", "the code is wrong or was used already");
 	else if (ret == OE_ENOTFOUND)

@@ -40,14 +40,16 @@ typedef struct oe_req {
 	bool body_too_big;
 	char allow[48]; /* methods the path accepts, for the Allow header of a 405 */
 	oe_ctx ctx;	/* viewer, store, node, arena for the service layer */
-	char actor[OE_USER_NAME_MAX + 8]; /* "key:<id>", "user:<name>", "public" */
-	int status;			  /* the status answered, for metrics */
+	char actor[OE_USER_NAME_MAX + 8];
+	int status; /* the status answered, for metrics */
 	oe_time arrived;
-	bool auth_late;		/* authenticated in the final callback (bodiless reads) */
-	int retry_after;	/* seconds, for the Retry-After of a 429 */
-	bool cookie;		/* authenticated by a console session (session below) */
-	oe_session session;	/* its strings in the arena */
-	const char *set_cookie; /* a Set-Cookie for the answer (in the arena), or NULL */
+	bool auth_late;	 /* authenticated in the final callback (bodiless reads) */
+	int retry_after; /* seconds, for the Retry-After of a 429 */
+
+	/* The console session that authenticated the request, and a
+	 * Set-Cookie for the answer: both in the arena, or NULL. */
+	oe_session *session;
+	const char *set_cookie;
 } oe_req;
 
 /* The console's session cookie (docs/console-auth.md). */

@@ -375,7 +375,10 @@ bool oe_http_same_origin(oe_req *r)
  * ours; API keys need neither, as no browser sends them on its own. */
 static int authenticate_cookie(oe_req *r, const char *token)
 {
-	int ret = oe_svc_session_check(r->srv->node, r->ctx.store, token, &r->arena, &r->session);
+	oe_session *sess = oe_arena_alloc(&r->arena, sizeof(*sess));
+	if (!sess)
+		return oe_http_fail(r, OE_ENOMEM);
+	int ret = oe_svc_session_check(r->srv->node, r->ctx.store, token, &r->arena, sess);
 	if (ret == OE_EAUTH) {
 		atomic_fetch_add_explicit(&r->srv->m.auth_failures, 1, memory_order_relaxed);
 		return oe_http_error(r, 401, "unauthorized",
@@ -383,15 +386,15 @@ static int authenticate_cookie(oe_req *r, const char *token)
 	}
 	if (ret)
 		return oe_http_fail(r, ret);
-	r->cookie = true;
-	r->ctx.viewer = r->session.viewer;
-	snprintf(r->actor, sizeof(r->actor), "user:%s", r->session.user.name);
+	r->session = sess;
+	r->ctx.viewer = sess->viewer;
+	snprintf(r->actor, sizeof(r->actor), "user:%s", sess->user.name);
 	if (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))
 		return MHD_YES;
 	if (!oe_http_same_origin(r))
 		return oe_http_error(r, 403, "csrf", "a change from another origin is refused");
 	const char *t = oe_http_header(r, "X-CSRF-Token");
-	if (!t || strlen(t) != OE_CSRF_LEN || sodium_memcmp(t, r->session.csrf, OE_CSRF_LEN) != 0)
+	if (!t || strlen(t) != OE_CSRF_LEN || sodium_memcmp(t, sess->csrf, OE_CSRF_LEN) != 0)
 		return oe_http_error(r, 403, "csrf",
 				     "a change needs the session's CSRF token in X-CSRF-Token");
 	return MHD_YES;
