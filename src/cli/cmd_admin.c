@@ -3,11 +3,13 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "core/json.h"
 #include "core/uuid.h"
+#include "service/session.h"
 
 typedef struct {
 	const char *dir, *org, *name, *country, *role, *label;
@@ -132,14 +134,120 @@ out:
 }
 
 static const char user_help[] =
-    "usage: oureyes user add --data DIR --org ORG --name NAME --role ROLE [--password-stdin]\n\n"
-    "Add a user of organisation ORG with role admin, analyst, reader or peer, and\n"
+    "usage: oureyes user add --data DIR --org ORG --name NAME --role ROLE [--password-stdin]\n"
+    "       oureyes user passwd --data DIR --name NAME\n"
+    "       oureyes user disable|enable --data DIR --name NAME\n"
+    "       oureyes user totp-reset --data DIR --name NAME\n\n"
+    "add: a user of organisation ORG with role admin, analyst, reader or peer, and\n"
     "an API key for it. With --password-stdin, the first line of stdin is the\n"
-    "password (stored as an Argon2id hash). Prints {\"user\":...,\"api_key\":...}.\n";
+    "password (stored as an Argon2id hash) and the user may sign in to the\n"
+    "console. Prints {\"user\":...,\"api_key\":...}.\n"
+    "passwd: set the password from the first line of stdin (asked twice, unseen,\n"
+    "on a terminal); at least 12 characters.\n"
+    "disable: the user can no longer sign in, nor use the API keys made for them.\n"
+    "totp-reset: forget the user's second factor (a lost device); they enrol again.\n"
+    "passwd, disable and totp-reset end every session of the user at once.\n";
+
+/* A password: the first line of stdin, or, on a terminal, typed twice
+ * without echo. 0, or 2 with a message. */
+static int read_password(const char *cmd, char *pw, size_t cap)
+{
+	bool tty = isatty(STDIN_FILENO);
+	struct termios old, quiet;
+	char again[OE_PASSWORD_MAX + 2];
+	for (int round = 0; round < (tty ? 2 : 1); round++) {
+		char *buf = round ? again : pw;
+		if (tty) {
+			fputs(round ? "Again: " : "Password: ", stderr);
+			tcgetattr(STDIN_FILENO, &old);
+			quiet = old;
+			quiet.c_lflag &= ~(tcflag_t)ECHO;
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		}
+		char *got = fgets(buf, (int)cap, stdin);
+		if (tty) {
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+			fputc('\n', stderr);
+		}
+		if (!got) {
+			oe_cli_err(cmd, "no password on stdin");
+			return 2;
+		}
+		buf[strcspn(buf, "\r\n")] = '\0';
+	}
+	int rc = 0;
+	if (tty && strcmp(pw, again) != 0) {
+		oe_cli_err(cmd, "the passwords differ");
+		rc = 2;
+	} else if (strlen(pw) < OE_PASSWORD_MIN || strlen(pw) > OE_PASSWORD_MAX) {
+		oe_cli_err(cmd, "the password must have %d to %d characters", OE_PASSWORD_MIN,
+			   OE_PASSWORD_MAX);
+		rc = 2;
+	}
+	sodium_memzero(again, sizeof(again));
+	return rc;
+}
+
+static int password_hash(const char *cmd, char hash[crypto_pwhash_STRBYTES])
+{
+	char pw[OE_PASSWORD_MAX + 2];
+	int rc = read_password(cmd, pw, sizeof(pw));
+	if (!rc && oe_password_hash(pw, hash) != 0) {
+		oe_cli_err(cmd, "out of memory hashing the password");
+		rc = 1;
+	}
+	sodium_memzero(pw, sizeof(pw));
+	return rc;
+}
+
+/* user passwd | disable | enable | totp-reset NAME */
+static int user_change(const char *sub, const admin_opts *o, int argc)
+{
+	if (!o->name || o->first != argc) {
+		fputs(user_help, stderr);
+		return 2;
+	}
+	char hash[crypto_pwhash_STRBYTES] = "";
+	bool passwd = !strcmp(sub, "passwd");
+	int rc;
+	if (passwd && (rc = password_hash("user", hash)))
+		return rc;
+	oe_node *node;
+	oe_store *s;
+	if ((rc = oe_cli_open("user", o->dir, &node, &s)))
+		return rc;
+	oe_arena a = OE_ARENA_INIT;
+	oe_ctx ctx = {.node = node, .store = s, .actor = "cli", .arena = &a};
+	if ((rc = oe_cli_viewer("user", s, NULL, &a, &ctx.viewer)))
+		goto out;
+	int ret = passwd		    ? oe_svc_user_passwd(&ctx, o->name, hash)
+		  : !strcmp(sub, "disable") ? oe_svc_user_disable(&ctx, o->name, true)
+		  : !strcmp(sub, "enable")  ? oe_svc_user_disable(&ctx, o->name, false)
+					    : oe_svc_user_totp_reset(&ctx, o->name);
+	if (ret) {
+		oe_cli_err("user",
+			   ret == OE_ENOTFOUND ? "no user named '%s'" : "cannot change '%s'",
+			   o->name);
+		rc = 1;
+		goto out;
+	}
+	oe_cli_print(json_pack("{s:s,s:s}", "user", o->name, "done", sub));
+out:
+	sodium_memzero(hash, sizeof(hash));
+	oe_arena_clear(&a);
+	oe_store_close(s);
+	oe_node_free(node);
+	return rc;
+}
 
 int oe_cmd_user(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "add")) {
+	static const char *const subs[] = {"add", "passwd", "disable", "enable", "totp-reset"};
+	size_t sub = OE_ARRAY_SIZE(subs);
+	for (size_t i = 0; argc >= 2 && i < OE_ARRAY_SIZE(subs); i++)
+		if (!strcmp(argv[1], subs[i]))
+			sub = i;
+	if (sub == OE_ARRAY_SIZE(subs)) {
 		bool help = argc >= 2 && !strcmp(argv[1], "--help");
 		fputs(user_help, help ? stdout : stderr);
 		return help ? 0 : 2;
@@ -148,6 +256,8 @@ int oe_cmd_user(int argc, char **argv)
 	int rc = parse("user", user_help, argc - 1, argv + 1, &o);
 	if (rc >= 0)
 		return rc;
+	if (sub > 0)
+		return user_change(subs[sub], &o, argc - 1);
 	int role = o.role ? oe_role_parse(o.role) : -1;
 	if (!o.org || !o.name || role < 0 || !*o.name || strlen(o.name) > 128) {
 		if (o.role && role < 0)
@@ -158,24 +268,8 @@ int oe_cmd_user(int argc, char **argv)
 	if (!text_ok("user", "--org", o.org) || !text_ok("user", "--name", o.name))
 		return 2;
 	char pwhash[crypto_pwhash_STRBYTES] = "";
-	if (o.password_stdin) {
-		char pw[1024];
-		if (!fgets(pw, sizeof(pw), stdin)) {
-			oe_cli_err("user", "no password on stdin");
-			return 2;
-		}
-		pw[strcspn(pw, "\r\n")] = '\0';
-		if (strlen(pw) < 12) {
-			oe_cli_err("user", "the password must have at least 12 characters");
-			return 2;
-		}
-		if (crypto_pwhash_str(pwhash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-			oe_cli_err("user", "out of memory hashing the password");
-			return 1;
-		}
-		sodium_memzero(pw, sizeof(pw));
-	}
+	if (o.password_stdin && (rc = password_hash("user", pwhash)))
+		return rc;
 	oe_node *node;
 	oe_store *s;
 	if ((rc = oe_cli_open("user", o.dir, &node, &s)))

@@ -17,11 +17,12 @@ static const struct {
     {"lookup", oe_cmd_lookup, "look values up (type detected, canonicalised)"},
     {"match", oe_cmd_match, "match log lines against every live indicator"},
     {"org", oe_cmd_org, "add or list organisations"},
-    {"user", oe_cmd_user, "add users"},
+    {"user", oe_cmd_user, "add users, set passwords, disable, reset second factors"},
     {"key", oe_cmd_key, "create or revoke API keys"},
     {"peer", oe_cmd_peer, "pair with partner nodes: invite, add, list"},
     {"group", oe_cmd_group, "sharing groups that scope AMBER: add, list"},
     {"sync", oe_cmd_sync, "pull from partner nodes now (the server pulls on a schedule)"},
+    {"audit", oe_cmd_audit, "verify the audit log's hash chain, or list entries"},
     {"config", oe_cmd_config, "print every configuration key with its default"},
 };
 

@@ -20,6 +20,7 @@
 #include "ratelimit.h"
 #include "service/report.h"
 #include "service/service.h"
+#include "service/session.h"
 
 typedef struct oe_server oe_server;
 
@@ -39,12 +40,20 @@ typedef struct oe_req {
 	bool body_too_big;
 	char allow[48]; /* methods the path accepts, for the Allow header of a 405 */
 	oe_ctx ctx;	/* viewer, store, node, arena for the service layer */
-	char actor[40];
+	char actor[OE_USER_NAME_MAX + 8];
 	int status; /* the status answered, for metrics */
 	oe_time arrived;
 	bool auth_late;	 /* authenticated in the final callback (bodiless reads) */
 	int retry_after; /* seconds, for the Retry-After of a 429 */
+
+	/* The console session that authenticated the request, and a
+	 * Set-Cookie for the answer: both in the arena, or NULL. */
+	oe_session *session;
+	const char *set_cookie;
 } oe_req;
+
+/* The console's session cookie (docs/console-auth.md). */
+#define OE_SESSION_COOKIE "oe_session"
 
 typedef int (*oe_handler)(oe_req *r);
 
@@ -105,6 +114,16 @@ int oe_h_groups_list(oe_req *r);
 int oe_h_groups_post(oe_req *r);
 /* POST /api/v1/peers/{name}/push (h_sync.c). */
 int oe_h_peer_push(oe_req *r);
+/* The console's sign-in and the audit log (h_session.c). */
+int oe_h_session_post(oe_req *r);
+int oe_h_session_get(oe_req *r);
+int oe_h_session_delete(oe_req *r);
+int oe_h_totp_post(oe_req *r);
+int oe_h_totp_confirm(oe_req *r);
+int oe_h_audit_list(oe_req *r);
+/* False when the request has an Origin header that is not this server's
+ * own (scheme and Host); true without one. */
+bool oe_http_same_origin(oe_req *r);
 /* TAXII 2.1 under /taxii2/ (h_taxii.c). */
 int oe_h_taxii(oe_req *r);
 /* Answer a TAXII error message ({"title","description","error_code",

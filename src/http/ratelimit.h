@@ -17,7 +17,15 @@
 typedef struct oe_ratelimit oe_ratelimit;
 
 /* Kinds of buckets, each its own key space. */
-enum { OE_RL_REQUEST, OE_RL_REPORT, OE_RL_RECEIPT_ADDR, OE_RL_RECEIPT_PREFIX, OE_RL__COUNT };
+enum {
+	OE_RL_REQUEST,
+	OE_RL_REPORT,
+	OE_RL_RECEIPT_ADDR,
+	OE_RL_RECEIPT_PREFIX,
+	OE_RL_SIGNIN_USER, /* failed console sign-ins per user name */
+	OE_RL_SIGNIN_ADDR, /* failed console sign-ins per client address */
+	OE_RL__COUNT
+};
 
 oe_ratelimit *oe_ratelimit_new(void);
 void oe_ratelimit_free(oe_ratelimit *rl); /* NULL is fine */

@@ -48,6 +48,14 @@ static const oe_route routes[] = {
     {"POST", "/api/v1/peers/{id}/push", oe_h_peer_push, .auth = true, .write = true},
     {"GET", "/api/v1/sharing-groups", oe_h_groups_list, .auth = true, .snapshot = true},
     {"POST", "/api/v1/sharing-groups", oe_h_groups_post, .auth = true, .write = true},
+    /* The console: sign-in needs no key; the rest need the session (any
+     * role), and changes its CSRF token (authenticate). */
+    {"POST", "/api/v1/session", oe_h_session_post},
+    {"GET", "/api/v1/session", oe_h_session_get, .auth = true},
+    {"DELETE", "/api/v1/session", oe_h_session_delete, .auth = true},
+    {"POST", "/api/v1/session/totp", oe_h_totp_post, .auth = true},
+    {"POST", "/api/v1/session/totp/confirm", oe_h_totp_confirm, .auth = true},
+    {"GET", "/api/v1/audit", oe_h_audit_list, .auth = true, .snapshot = true},
     /* TAXII 2.1: h_taxii.c reads the rest of the path and answers in
      * TAXII's own media type and error messages. */
     {"GET", "/taxii2/*", oe_h_taxii, .auth = true, .snapshot = true},
@@ -155,6 +163,8 @@ int oe_http_bytes(oe_req *r, int status, const char *ctype, char *data, size_t l
 	}
 	if (status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"oureyes\"");
+	if (r->set_cookie)
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
 	if (status == 405 && r->allow[0])
 		MHD_add_response_header(resp, "Allow", r->allow);
 	oe_http_count(r, status);
@@ -345,8 +355,58 @@ static const char *basic_password(const char *b64, char *buf, size_t cap)
 	return colon ? colon + 1 : NULL;
 }
 
+bool oe_http_same_origin(oe_req *r)
+{
+	const char *origin = oe_http_header(r, "Origin");
+	if (!origin)
+		return true;
+	const char *host = oe_http_header(r, "Host"), *sep = strstr(origin, "://");
+	if (!host || !sep)
+		return false;
+	/* Behind a TLS proxy (insecure_http) the browser's scheme is https
+	 * while ours is http; with our own TLS it must be https. */
+	size_t sl = (size_t)(sep - origin);
+	bool https = sl == 5 && strncasecmp(origin, "https", 5) == 0;
+	bool http = sl == 4 && strncasecmp(origin, "http", 4) == 0;
+	if (!(https || (http && strncmp(r->srv->url, "http:", 5) == 0)))
+		return false;
+	return strcasecmp(sep + 3, host) == 0;
+}
+
+/* The console's session cookie: the user's role and organisation, as an
+ * API key of theirs would give. A change (any method but GET and HEAD)
+ * also needs the session's CSRF token in X-CSRF-Token and no Origin but
+ * ours; API keys need neither, as no browser sends them on its own. */
+static int authenticate_cookie(oe_req *r, const char *token)
+{
+	oe_session *sess = oe_arena_alloc(&r->arena, sizeof(*sess));
+	if (!sess)
+		return oe_http_fail(r, OE_ENOMEM);
+	int ret = oe_svc_session_check(r->srv->node, r->ctx.store, token, &r->arena, sess);
+	if (ret == OE_EAUTH) {
+		atomic_fetch_add_explicit(&r->srv->m.auth_failures, 1, memory_order_relaxed);
+		return oe_http_error(r, 401, "unauthorized",
+				     "the session has ended or is not valid: sign in again");
+	}
+	if (ret)
+		return oe_http_fail(r, ret);
+	r->session = sess;
+	r->ctx.viewer = sess->viewer;
+	snprintf(r->actor, sizeof(r->actor), "user:%s", sess->user.name);
+	if (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))
+		return MHD_YES;
+	if (!oe_http_same_origin(r))
+		return oe_http_error(r, 403, "csrf", "a change from another origin is refused");
+	const char *t = oe_http_header(r, "X-CSRF-Token");
+	if (!t || strlen(t) != OE_CSRF_LEN || sodium_memcmp(t, sess->csrf, OE_CSRF_LEN) != 0)
+		return oe_http_error(r, 403, "csrf",
+				     "a change needs the session's CSRF token in X-CSRF-Token");
+	return MHD_YES;
+}
+
 /* Authorization: Bearer <key>, or HTTP Basic with the key as the password
- * (TAXII clients speak Basic; the user name is not used). */
+ * (TAXII clients speak Basic; the user name is not used); without an
+ * Authorization header, the console's session cookie. */
 static int authenticate(oe_req *r)
 {
 	const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization");
@@ -359,6 +419,10 @@ static int authenticate(oe_req *r)
 	} else if (h && strncasecmp(h, "Basic ", 6) == 0) {
 		key = basic_password(h + 6, basic, sizeof(basic));
 	}
+	const char *cookie =
+	    h ? NULL : MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, OE_SESSION_COOKIE);
+	if (cookie)
+		return authenticate_cookie(r, cookie);
 	if (!key) {
 		atomic_fetch_add_explicit(&r->srv->m.auth_failures, 1, memory_order_relaxed);
 		return oe_http_error(r, 401, "unauthorized",
@@ -455,6 +519,8 @@ static int req_admit(oe_req *r)
 	 * transaction (one set of locks instead of two); anything that may
 	 * carry a body is authenticated before a byte of it is read. */
 	r->auth_late = r->route->snapshot && !strcmp(r->method, "GET") &&
+		       /* a session may be marked used: a write, not in a snapshot */
+		       MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Authorization") &&
 		       !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Length") &&
 		       !MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Transfer-Encoding");
 	if (r->route->auth && !r->auth_late) {

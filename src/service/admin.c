@@ -5,6 +5,7 @@
 
 #include "core/uuid.h"
 #include "service.h"
+#include "session.h"
 
 /* The node's first organisation runs the node: its admins manage every
  * organisation; another organisation's admins manage their own. */
@@ -153,4 +154,57 @@ int oe_svc_key_list(oe_ctx *c, oe_keyinfo **out, size_t *n)
 	if (ret)
 		return ret;
 	return c->store->ops->key_list(c->store, c->arena, out, n);
+}
+
+/* ---- credentials of people (session.h) -------------------------------- */
+
+typedef enum { CRED_PASSWD, CRED_DISABLE, CRED_ENABLE, CRED_TOTP_RESET } cred_change;
+
+/* Every change of a person's credentials ends all of their sessions in the
+ * same transaction, and their keys' cached checks (a disabled user's keys
+ * stop working). */
+static int cred_change_apply(oe_ctx *c, const char *name, cred_change what, const char *pw_hash)
+{
+	static const char *const actions[] = {"user.passwd", "user.disable", "user.enable",
+					      "user.totp.reset"};
+	oe_store *s = c->store;
+	oe_user_row u;
+	int ret = s->ops->auth->user_get(s, 0, name, c->arena, &u);
+	if (ret)
+		return ret;
+	if ((ret = may_manage(c, u.org_id)))
+		return ret;
+	if ((ret = s->ops->begin(s)))
+		return ret;
+	switch (what) {
+	case CRED_PASSWD: ret = s->ops->auth->user_set_password(s, u.id, pw_hash); break;
+	case CRED_DISABLE: ret = s->ops->auth->user_set_disabled(s, u.id, true); break;
+	case CRED_ENABLE: ret = s->ops->auth->user_set_disabled(s, u.id, false); break;
+	case CRED_TOTP_RESET: ret = s->ops->auth->user_set_totp(s, u.id, NULL, 0, false); break;
+	}
+	char object[OE_USER_NAME_MAX + 8];
+	snprintf(object, sizeof(object), "user:%s", u.name);
+	if (!ret)
+		ret = s->ops->auth->session_delete_user(s, u.id);
+	if (!ret)
+		ret = s->ops->audit(s, oe_now(), c->actor, actions[what], object, NULL);
+	ret = tx_end(s, ret);
+	if (!ret)
+		oe_node_auth_changed(c->node);
+	return ret;
+}
+
+int oe_svc_user_passwd(oe_ctx *c, const char *name, const char *pw_hash)
+{
+	return cred_change_apply(c, name, CRED_PASSWD, pw_hash);
+}
+
+int oe_svc_user_disable(oe_ctx *c, const char *name, bool disabled)
+{
+	return cred_change_apply(c, name, disabled ? CRED_DISABLE : CRED_ENABLE, NULL);
+}
+
+int oe_svc_user_totp_reset(oe_ctx *c, const char *name)
+{
+	return cred_change_apply(c, name, CRED_TOTP_RESET, NULL);
 }

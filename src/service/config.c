@@ -112,6 +112,16 @@ static const kdef keys[] = {
      "How long to wait for a partner to accept a connection."},
     {"sync", "timeout", K_DUR, I(sync_timeout), 1, 3600, "60s",
      "How long one request to a partner may take, from connecting to the last byte."},
+    {"console", "idle_timeout", K_DUR, I(idle_timeout), 1, 7 * 86400, "30m",
+     "A console session ends after this long without a request."},
+    {"console", "max_lifetime", K_DUR, I(max_lifetime), 1, 30 * 86400, "12h",
+     "A console session ends this long after sign-in, however busy."},
+    {"console", "signin_user_failures", K_INT, I(signin_user_failures), 0, 1000000, "10",
+     "Failed sign-ins per hour for one user name, from any address, before it is refused "
+     "with 429 (0: no limit). Counted in memory only."},
+    {"console", "signin_addr_failures", K_INT, I(signin_addr_failures), 0, 1000000, "30",
+     "Failed sign-ins per hour from one address, for any user names, before it is refused "
+     "with 429 (0: no limit). Counted in memory only; no address is written anywhere."},
 };
 
 static const char *const levels[] = {"error", "warn", "info", "debug"};

@@ -49,6 +49,11 @@ typedef struct {
 	int64_t sync_max_page;	      /* bytes of one answer */
 	int64_t sync_connect_timeout; /* seconds */
 	int64_t sync_timeout;	      /* seconds, one request from start to end */
+	/* [console]: sign-in and sessions (docs/console-auth.md) */
+	int64_t idle_timeout;	  /* seconds without a request before a session ends */
+	int64_t max_lifetime;	  /* seconds from sign-in before a session ends */
+	int signin_user_failures; /* failed sign-ins per hour per user name */
+	int signin_addr_failures; /* failed sign-ins per hour per client address */
 } oe_config;
 
 /* Fill c with every key's default. */

@@ -220,12 +220,15 @@ static int by_uuid(const void *a, const void *b, void *set)
 	return c ? c : (x > y) - (x < y);
 }
 
-static int audit_import(oe_ctx *c, oe_time now, const oe_import_result *r, size_t refused)
+/* object: the one indicator of the set (a single POST), so that it shows
+ * in that indicator's audit trail; NULL for a bigger import. */
+static int audit_import(oe_ctx *c, oe_time now, const oe_import_result *r, size_t refused,
+			const char *object)
 {
 	char detail[160];
 	snprintf(detail, sizeof(detail), "imported=%zu updated=%zu skipped=%zu refused=%zu",
 		 r->imported, r->updated, r->skipped, refused);
-	return c->store->ops->audit(c->store, now, c->actor, "indicator.import", NULL, detail);
+	return c->store->ops->audit(c->store, now, c->actor, "indicator.import", object, detail);
 }
 
 int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
@@ -359,8 +362,8 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 			batch.imported -= committed.imported;
 			batch.updated -= committed.updated;
 			batch.skipped -= committed.skipped;
-			if ((ret = audit_import(c, now, &batch, 0)) || (ret = s->ops->commit(s)) ||
-			    (ret = s->ops->begin(s)))
+			if ((ret = audit_import(c, now, &batch, 0, NULL)) ||
+			    (ret = s->ops->commit(s)) || (ret = s->ops->begin(s)))
 				goto fail;
 			committed = *r;
 			in_tx = 0;
@@ -373,7 +376,15 @@ int oe_svc_import(oe_ctx *c, oe_import_set *set, oe_import_result *r)
 		batch.imported -= committed.imported;
 		batch.updated -= committed.updated;
 		batch.skipped -= committed.skipped;
-		if ((ret = audit_import(c, now, &batch, r->refused)))
+		char one[64] = "";
+		if (set->niocs == 1 && r->ids && r->ids[0]) {
+			oe_uuid u;
+			char us[OE_UUID_STR];
+			oe_indicator_uuid(set->iocs[0].type, set->iocs[0].value, &u);
+			oe_uuid_format(&u, us);
+			snprintf(one, sizeof(one), "indicator--%s", us);
+		}
+		if ((ret = audit_import(c, now, &batch, r->refused, one[0] ? one : NULL)))
 			goto fail;
 	}
 	return s->ops->commit(s);

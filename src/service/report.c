@@ -657,6 +657,8 @@ int oe_svc_followup_reply(oe_ctx *c, const char *receipt, const char *body,
 	if (!ret)
 		ret = s->ops->report->history_add(s, r.id, now, "reporter", "message", NULL, NULL);
 	if (!ret)
+		ret = s->ops->audit(s, now, "public", "report.followup.message", r.uuid, NULL);
+	if (!ret)
 		ret = s->ops->commit(s);
 	if (ret)
 		s->ops->rollback(s);

@@ -85,5 +85,7 @@ extern const oe_share_store_ops oe_sqlite_share_ops;
  * log's triggers call, registered on every connection: 0 or OE_EIO. */
 extern const oe_taxii_store_ops oe_sqlite_taxii_ops;
 int oe_sq_taxii_register(sqlite3 *db);
+/* Users, sessions and the audit log's reads (sqlite_auth.c). */
+extern const oe_auth_store_ops oe_sqlite_auth_ops;
 
 #endif

@@ -465,6 +465,78 @@ typedef struct oe_taxii_store_ops {
 	int (*status_get)(oe_store *s, const char *id, oe_arena *a, oe_taxii_status_row *out);
 } oe_taxii_store_ops;
 
+/* --- console sign-in and the audit log (migrations/0008_sessions.sql) --- */
+
+typedef struct {
+	int64_t id, org_id;
+	char *name, *org_name;
+	int role;      /* oe_role */
+	char *pw_hash; /* Argon2id string; NULL: no password, cannot sign in */
+	bool disabled;
+	uint8_t *totp_sealed; /* NULL: no second factor enrolled */
+	size_t totp_len;
+	bool totp_enabled; /* confirmed: sign-in needs a code */
+	int64_t totp_last_step;
+} oe_user_row;
+
+typedef struct {
+	int64_t id;
+	oe_user_row user;
+	oe_time created, last_seen;
+} oe_session_row;
+
+typedef struct {
+	int64_t id;
+	oe_time ts;
+	char *actor, *action, *object, *detail;
+	uint8_t hash[32];
+	bool hash_ok; /* the stored hash has 32 bytes */
+} oe_audit_row;
+
+typedef struct {
+	const char *object, *actor, *action; /* NULL: any */
+	/* Only entries whose actor belongs to this organisation: "key:<id>"
+	 * of one of its API keys, "user:<name>" of one of its users. 0: any. */
+	int64_t org_id;
+	int64_t before; /* entries with id < before; 0: from the newest */
+	size_t limit;
+} oe_audit_filter;
+
+/* Called once per entry, in id order; what row points to is valid during
+ * the call only. A non-zero return stops the scan and is returned. */
+typedef int (*oe_audit_fn)(void *arg, const oe_audit_row *row);
+
+typedef struct oe_auth_store_ops {
+	/* By id, or by name when name is not NULL. OE_ENOTFOUND. */
+	int (*user_get)(oe_store *s, int64_t id, const char *name, oe_arena *a, oe_user_row *out);
+	int (*user_set_password)(oe_store *s, int64_t id, const char *pw_hash);
+	int (*user_set_disabled)(oe_store *s, int64_t id, bool disabled);
+	/* Store a sealed TOTP secret (NULL clears it and its last step). */
+	int (*user_set_totp)(oe_store *s, int64_t id, const uint8_t *sealed, size_t len,
+			     bool enabled);
+	/* Record that TOTP step was used; OE_ECONFLICT when it, or a later
+	 * one, was used already (a code is good once). */
+	int (*totp_use)(oe_store *s, int64_t id, int64_t step);
+
+	/* h is the keyed hash of the session's token. */
+	int (*session_create)(oe_store *s, const uint8_t h[32], int64_t user_id, oe_time now,
+			      const char *user_agent);
+	/* The session and its user; OE_ENOTFOUND. */
+	int (*session_get)(oe_store *s, const uint8_t h[32], oe_arena *a, oe_session_row *out);
+	int (*session_touch)(oe_store *s, int64_t id, oe_time now);
+	int (*session_delete)(oe_store *s, int64_t id);
+	/* Every session of the user (password changed, disabled). */
+	int (*session_delete_user)(oe_store *s, int64_t user_id);
+	/* Sessions idle since before idle_before or made before created_before. */
+	int (*session_prune)(oe_store *s, oe_time idle_before, oe_time created_before);
+
+	/* Newest first, at most f->limit. */
+	int (*audit_list)(oe_store *s, const oe_audit_filter *f, oe_arena *a, oe_audit_row **out,
+			  size_t *n);
+	/* Every entry in id order (audit verify). */
+	int (*audit_scan)(oe_store *s, oe_audit_fn fn, void *arg);
+} oe_auth_store_ops;
+
 typedef struct oe_store_ops {
 	const char *name;
 	void (*close)(oe_store *s);
@@ -568,6 +640,7 @@ typedef struct oe_store_ops {
 	const oe_report_store_ops *report;
 	const oe_share_store_ops *share;
 	const oe_taxii_store_ops *taxii;
+	const oe_auth_store_ops *auth;
 } oe_store_ops;
 
 struct oe_store {
