@@ -148,7 +148,10 @@ async function main() {
 
 		// --- a report ---------------------------------------------------------------------------------
 		await page.click('#queue tbody tr:nth-child(2) a');
-		await page.waitForSelector('#extracted');
+		await page.waitForSelector('#extracted', { timeout: 10000 }).catch(async (e) => {
+			await screenshot(page, 'console-failed-report');
+			throw new Error(e.message + '\n' + (await page.textContent('main')) + '\n' + (await page.textContent('#toast')));
+		});
 		const corr = await page.textContent('#extracted');
 		t.includes(corr, PHONE, 'the report lists the phone number it names');
 		t.includes(corr, '2 other reports', 'with its correlation: two other reports name it');
@@ -273,5 +276,5 @@ async function main() {
 }
 
 main()
-	.catch((e) => t.ok(false, 'no exception', e.stack))
+	.catch((e) => t.ok(false, 'no exception', e.stack + (problems.length ? '\n' + problems.join('\n') : '')))
 	.finally(() => t.done());

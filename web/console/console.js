@@ -65,7 +65,7 @@
       else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v === true ? '' : v);
     }
-    for (const k of kids.flat()) {
+    for (const k of kids.flat(Infinity)) {
       if (k === null || k === undefined || k === false) continue;
       e.appendChild(typeof k === 'string' || typeof k === 'number'
         ? document.createTextNode(String(k)) : k);
@@ -79,7 +79,7 @@
       else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v);
     }
-    for (const k of kids.flat()) if (k) e.appendChild(k);
+    for (const k of kids.flat(Infinity)) if (k) e.appendChild(k);
     return e;
   }
   const $ = (id) => document.getElementById(id);
@@ -181,7 +181,7 @@
     stopTimers();
     document.title = title + ' · oureyes';
     const main = $('main');
-    main.replaceChildren(el('h1', { text: title }), ...kids);
+    main.replaceChildren(el('h1', { text: title }), ...kids.flat(Infinity).filter((k) => k));
     for (const a of document.querySelectorAll('#nav a')) {
       const cur = location.hash.startsWith('#/' + a.dataset.view);
       if (cur) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
@@ -512,7 +512,7 @@
     if (ind.via_peer) nodes.push({ kind: 'peer', label: S('console.graph.via', { peer: ind.via_peer }) });
     for (const c of (ind.cases || []).slice(0, 4)) nodes.push({ kind: 'case', label: c.title, href: '#/case/' + encodeURIComponent(c.id) });
     const W = 640, H = 360, cx = W / 2, cy = H / 2, R = 135;
-    const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'graph', role: 'img', 'aria-labelledby': 'graph-t' },
+    const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'graph', role: 'group', 'aria-labelledby': 'graph-t' },
       svg('title', { id: 'graph-t', text: S('console.graph.title', { n: nodes.length }) }));
     nodes.forEach((n, i) => {
       const a = (2 * Math.PI * i) / Math.max(nodes.length, 1) - Math.PI / 2;
