@@ -103,6 +103,11 @@ int oe_h_groups_list(oe_req *r);
 int oe_h_groups_post(oe_req *r);
 /* POST /api/v1/peers/{name}/push (h_sync.c). */
 int oe_h_peer_push(oe_req *r);
+/* Joint cases (h_cases.c): the list, a new case, and everything under
+ * /api/v1/cases/ (one prefix route). */
+int oe_h_cases_list(oe_req *r);
+int oe_h_cases_post(oe_req *r);
+int oe_h_cases_sub(oe_req *r);
 /* TAXII 2.1 under /taxii2/ (h_taxii.c). */
 int oe_h_taxii(oe_req *r);
 /* Answer a TAXII error message ({"title","description","error_code",

@@ -82,5 +82,7 @@ extern const oe_share_store_ops oe_sqlite_share_ops;
  * log's triggers call, registered on every connection: 0 or OE_EIO. */
 extern const oe_taxii_store_ops oe_sqlite_taxii_ops;
 int oe_sq_taxii_register(sqlite3 *db);
+/* The joint cases' operations (sqlite_case.c). */
+extern const oe_case_store_ops oe_sqlite_case_ops;
 
 #endif
