@@ -22,6 +22,7 @@ static const struct {
     {"peer", oe_cmd_peer, "pair with partner nodes: invite, add, list"},
     {"group", oe_cmd_group, "sharing groups that scope AMBER: add, list"},
     {"sync", oe_cmd_sync, "pull from partner nodes now (the server pulls on a schedule)"},
+    {"case", oe_cmd_case, "joint cases: list, show"},
     {"config", oe_cmd_config, "print every configuration key with its default"},
 };
 

@@ -17,12 +17,6 @@
 #include "core/json.h"
 #include "http.h"
 #include "service/cases.h"
-#include "service/report.h"
-
-static json_t *jstr(const char *s)
-{
-	return s ? oe_json_string_lossy(s) : json_null();
-}
 
 static int known(const char *k, const char *const *list)
 {
@@ -49,98 +43,6 @@ static int fail(oe_req *r, int ret, const oe_case_err *e)
 	if (ret == OE_EINVAL && e->field)
 		return oe_http_error(r, 400, "invalid_field", "%s: %s", e->field, e->why);
 	return oe_http_fail(r, ret);
-}
-
-static const char *node_of(oe_req *r, const char *peer)
-{
-	return peer ? peer : r->ctx.node->node_name;
-}
-
-static json_t *counts_json(const oe_case_detail *d)
-{
-	return json_pack("{s:I,s:I,s:I,s:I,s:I}", "reports", (json_int_t)d->nreports,
-			 "indicators", (json_int_t)d->nindicators, "events",
-			 (json_int_t)d->nevents, "tasks_open", (json_int_t)d->tasks_open, "notes",
-			 (json_int_t)d->nnotes);
-}
-
-static json_t *summary_json(const oe_case_detail *d)
-{
-	const oe_case_row *k = &d->c;
-	return json_pack("{s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o}", "id", k->stix_id, "title",
-			 jstr(k->title), "status", k->status ? "closed" : "open", "tlp",
-			 oe_tlp_name((oe_tlp)k->tlp), "sharing_group", jstr(k->group_name),
-			 "origin_org", jstr(k->org_name), "modified", oe_json_time(k->modified),
-			 "counts", counts_json(d));
-}
-
-static json_t *task_json(const oe_case_task *t)
-{
-	return json_pack("{s:s,s:o,s:o,s:o,s:b,s:o,s:o}", "id", t->t.stix_id, "title",
-			 jstr(t->title), "assignee", jstr(t->assignee), "due",
-			 t->due ? oe_json_time(t->due) : json_null(), "done", t->done, "org",
-			 jstr(t->t.org_name), "modified", oe_json_time(t->modified));
-}
-
-static json_t *note_json(const oe_case_item *n)
-{
-	return json_pack("{s:s,s:o,s:o,s:o,s:o}", "id", n->stix_id, "author",
-			 jstr(n->author ? n->author : n->org_name), "org", jstr(n->org_name),
-			 "text", jstr(n->text), "created", oe_json_time(n->created));
-}
-
-static json_t *case_json(oe_req *r, const oe_case_detail *d)
-{
-	json_t *j = summary_json(d);
-	const oe_case_row *k = &d->c;
-	json_t *parts = json_array(), *reps = json_array(), *inds = json_array(),
-	       *evs = json_array(), *tasks = json_array(), *notes = json_array(),
-	       *tl = json_array();
-	for (size_t i = 0; i < d->nparts; i++)
-		json_array_append_new(parts, json_pack("{s:o,s:o,s:o}", "org",
-						       jstr(d->parts[i].name), "country",
-						       jstr(d->parts[i].country), "node",
-						       jstr(node_of(r, d->parts[i].node))));
-	for (size_t i = 0; i < d->nreports; i++) {
-		const oe_report_row *p = &d->reports[i];
-		json_array_append_new(
-		    reps, json_pack("{s:s,s:s,s:s,s:o}", "id", p->uuid, "category",
-				    oe_report_category_name(p->category), "status",
-				    oe_report_status_name(p->status), "deadline",
-				    oe_json_time(p->due_at)));
-	}
-	for (size_t i = 0; i < d->nindicators; i++) {
-		const oe_indicator_view *v = &d->indicators[i].v;
-		json_array_append_new(inds, json_pack("{s:s,s:s,s:o,s:s}", "id", v->stix_id,
-						      "type", oe_itype_name(v->type), "value",
-						      jstr(v->value), "tlp",
-						      oe_tlp_name((oe_tlp)v->tlp)));
-	}
-	for (size_t i = 0; i < d->nevents; i++)
-		json_array_append_new(evs, json_pack("{s:s,s:o}", "id", d->events[i].uuid, "title",
-						     jstr(d->events[i].title)));
-	for (size_t i = 0; i < d->ntasks; i++)
-		json_array_append_new(tasks, task_json(&d->tasks[i]));
-	for (size_t i = 0; i < d->nnotes; i++)
-		json_array_append_new(notes, note_json(&d->notes[i]));
-	for (size_t i = 0; i < d->ntimeline; i++) {
-		const oe_case_event *e = &d->timeline[i];
-		json_array_append_new(tl, json_pack("{s:o,s:o,s:o,s:o,s:o}", "ts",
-						    oe_json_time(e->ts), "actor", jstr(e->actor),
-						    "org", jstr(e->org_name), "kind", jstr(e->kind),
-						    "text", jstr(e->text)));
-	}
-	json_object_set_new(j, "description", jstr(k->description));
-	json_object_set_new(j, "origin_node", jstr(node_of(r, k->origin_node)));
-	json_object_set_new(j, "created", oe_json_time(k->created));
-	json_object_set_new(j, "participants", parts);
-	json_object_set_new(j, "reports", reps);
-	json_object_set_new(j, "indicators", inds);
-	json_object_set_new(j, "events", evs);
-	json_object_set_new(j, "tasks", tasks);
-	json_object_set_new(j, "notes", notes);
-	json_object_set_new(j, "timeline", tl);
-	return j;
 }
 
 int oe_h_cases_list(oe_req *r)
@@ -174,7 +76,7 @@ int oe_h_cases_list(oe_req *r)
 		return oe_http_fail(r, ret);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, summary_json(&d[i]));
+		json_array_append_new(arr, oe_case_summary_json(&d[i]));
 	return oe_http_json(r, 200,
 			    json_pack("{s:o,s:o}", "cases", arr, "next",
 				      next[0] ? json_string(next) : json_null()));
@@ -268,7 +170,7 @@ int oe_h_cases_post(oe_req *r)
 	oe_case_detail d;
 	oe_case_err e;
 	int ret = oe_svc_case_create(&r->ctx, &in, &d, &e);
-	rc = ret ? fail(r, ret, &e) : oe_http_json(r, 201, case_json(r, &d));
+	rc = ret ? fail(r, ret, &e) : oe_http_json(r, 201, oe_case_json(&d, r->ctx.node->node_name));
 out:
 	json_decref(b);
 	return rc;
@@ -278,7 +180,7 @@ static int case_get(oe_req *r, const char *id)
 {
 	oe_case_detail d;
 	int ret = oe_svc_case_get(&r->ctx, id, &d);
-	return ret ? oe_http_fail(r, ret) : oe_http_json(r, 200, case_json(r, &d));
+	return ret ? oe_http_fail(r, ret) : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
 }
 
 static int case_patch(oe_req *r, const char *id, json_t *b)
@@ -313,7 +215,7 @@ static int case_patch(oe_req *r, const char *id, json_t *b)
 	oe_case_detail d;
 	oe_case_err e;
 	int ret = oe_svc_case_patch(&r->ctx, id, &p, &d, &e);
-	return ret ? fail(r, ret, &e) : oe_http_json(r, 200, case_json(r, &d));
+	return ret ? fail(r, ret, &e) : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
 }
 
 static const char *const link_fields[] = {"reports", "indicators", "events", "unlink", NULL};
@@ -343,7 +245,7 @@ static int case_links(oe_req *r, const char *id, json_t *b)
 	oe_case_detail d;
 	oe_case_err e;
 	int ret = oe_svc_case_link(&r->ctx, id, add, nadd, del, ndel, &d, &e);
-	return ret ? fail(r, ret, &e) : oe_http_json(r, 200, case_json(r, &d));
+	return ret ? fail(r, ret, &e) : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
 }
 
 static const char *const task_fields[] = {"title", "assignee", "due", "done", NULL};
@@ -374,7 +276,7 @@ static int task_write(oe_req *r, const char *id, const char *task_id, json_t *b)
 	oe_case_err e;
 	int ret = task_id ? oe_svc_case_task_patch(&r->ctx, id, task_id, &in, &out, &e)
 			  : oe_svc_case_task_add(&r->ctx, id, &in, &out, &e);
-	return ret ? fail(r, ret, &e) : oe_http_json(r, task_id ? 200 : 201, task_json(&out));
+	return ret ? fail(r, ret, &e) : oe_http_json(r, task_id ? 200 : 201, oe_case_task_json(&out));
 }
 
 static const char *const note_fields[] = {"text", NULL};
@@ -390,7 +292,7 @@ static int note_add(oe_req *r, const char *id, json_t *b)
 	oe_case_item n;
 	oe_case_err e;
 	int ret = oe_svc_case_note_add(&r->ctx, id, text, &n, &e);
-	return ret ? fail(r, ret, &e) : oe_http_json(r, 201, note_json(&n));
+	return ret ? fail(r, ret, &e) : oe_http_json(r, 201, oe_case_note_json(&n));
 }
 
 #define PREFIX "/api/v1/cases/"

@@ -122,6 +122,15 @@ int oe_svc_case_task_patch(oe_ctx *c, const char *id, const char *task_id,
 int oe_svc_case_note_add(oe_ctx *c, const char *id, const char *text, oe_case_item *out,
 			 oe_case_err *e);
 
+/* --- JSON (case_render.c): what the API and the command line print -------- */
+
+/* {id,title,status,tlp,sharing_group,origin_org,modified,counts}. */
+json_t *oe_case_summary_json(const oe_case_detail *d);
+/* The whole case; node names this node (where local organisations are). */
+json_t *oe_case_json(const oe_case_detail *d, const char *node);
+json_t *oe_case_task_json(const oe_case_task *t);
+json_t *oe_case_note_json(const oe_case_item *n);
+
 /* --- sharing over TAXII (case_share.c) ----------------------------------- */
 
 /* A case object of the TAXII log (a row whose indicator_id is negative,
