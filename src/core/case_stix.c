@@ -202,6 +202,8 @@ static int head(const json_t *o, const char *prefix, oe_arena *a, const char **i
 		return fail(why, whycap, "created, modified: timestamps (modified is required)");
 	if (!*created)
 		*created = *modified;
+	if (*modified < *created)
+		return fail(why, whycap, "modified: earlier than created");
 	*tlp = marking(o);
 	if (*tlp < 0)
 		return fail(why, whycap, "object_marking_refs: no TLP marking");
