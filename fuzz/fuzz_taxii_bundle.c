@@ -128,8 +128,9 @@ static void check_case(const oe_case_stix *g)
 
 static void check_note(const oe_case_note_stix *n)
 {
-	if (!oe_case_stix_is_id(n->id, "note--") || !oe_case_stix_is_id(n->case_ref, "grouping--") ||
-	    n->kind < 0 || n->kind > 2 || n->tlp > OE_TLP_AMBER_STRICT ||
+	if (!oe_case_stix_is_id(n->id, "note--") ||
+	    !oe_case_stix_is_id(n->case_ref, "grouping--") || n->kind < 0 || n->kind > 2 ||
+	    n->tlp > OE_TLP_AMBER_STRICT ||
 	    (n->kind == OE_CASE_STIX_TASK_UPDATE && !oe_case_stix_is_id(n->task_ref, "note--")) ||
 	    strlen(n->text) > OE_CASE_TEXT_MAX)
 		abort();

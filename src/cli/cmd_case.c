@@ -45,7 +45,7 @@ int oe_cmd_case(int argc, char **argv)
 		case 'o': org = optarg; break;
 		case 'i': id = optarg; break;
 		case 's':
-			status = !strcmp(optarg, "open") ? OE_CASE_OPEN
+			status = !strcmp(optarg, "open")     ? OE_CASE_OPEN
 				 : !strcmp(optarg, "closed") ? OE_CASE_CLOSED
 							     : -2;
 			break;

@@ -103,11 +103,11 @@ json_t *oe_case_stix_grouping(const oe_case_stix *c)
 			bad |= json_object_set_new(o, "description", json_string(c->description));
 		bad |= json_object_set_new(o, "context", json_string("suspicious-activity"));
 		bad |= json_object_set(o, "object_refs", refs);
-		bad |= json_object_set_new(
-		    o, "x_oureyes_case",
-		    json_pack("{s:s,s:O,s:o*}", "status", c->status ? "closed" : "open",
-			      "participants", parties, "indicators",
-			      strings(c->indicators, c->nindicators)));
+		bad |= json_object_set_new(o, "x_oureyes_case",
+					   json_pack("{s:s,s:O,s:o*}", "status",
+						     c->status ? "closed" : "open", "participants",
+						     parties, "indicators",
+						     strings(c->indicators, c->nindicators)));
 	}
 	json_decref(refs);
 	json_decref(parties);
@@ -189,8 +189,8 @@ static int marking(const json_t *o)
 }
 
 /* id, created_by_ref, times, marking and sharing: what both kinds carry. */
-static int head(const json_t *o, const char *prefix, oe_arena *a, const char **id,
-		const char **by, oe_time *created, oe_time *modified, int *tlp, const char **group,
+static int head(const json_t *o, const char *prefix, oe_arena *a, const char **id, const char **by,
+		oe_time *created, oe_time *modified, int *tlp, const char **group,
 		const char ***members, size_t *nmembers, char *why, size_t whycap)
 {
 	const char *i = oe_json_str(o, "id"), *b = oe_json_str(o, "created_by_ref");
@@ -228,8 +228,7 @@ static int head(const json_t *o, const char *prefix, oe_arena *a, const char **i
 		for (size_t k = 0; k < n; k++) {
 			const char *s = json_string_value(json_array_get(m, k));
 			if (!oe_case_stix_is_id(s, "identity--"))
-				return fail(why, whycap,
-					    "x_oureyes_sharing.members: identity ids");
+				return fail(why, whycap, "x_oureyes_sharing.members: identity ids");
 			if (!((*members)[(*nmembers)++] = oe_arena_strdup(a, s)))
 				return OE_ENOMEM;
 		}
@@ -245,9 +244,9 @@ int oe_case_stix_grouping_parse(const json_t *o, oe_arena *a, oe_case_stix *out,
 				size_t whycap)
 {
 	memset(out, 0, sizeof(*out));
-	int ret = head(o, "grouping--", a, &out->id, &out->created_by, &out->created,
-		       &out->modified, &out->tlp, &out->group, &out->members, &out->nmembers, why,
-		       whycap);
+	int ret =
+	    head(o, "grouping--", a, &out->id, &out->created_by, &out->created, &out->modified,
+		 &out->tlp, &out->group, &out->members, &out->nmembers, why, whycap);
 	if (ret)
 		return ret;
 	const char *name = oe_json_str(o, "name"), *desc = oe_json_str(o, "description");
@@ -257,9 +256,11 @@ int oe_case_stix_grouping_parse(const json_t *o, oe_arena *a, oe_case_stix *out,
 		return fail(why, whycap, "description: text of at most 10000 bytes");
 	json_t *x = json_object_get(o, "x_oureyes_case");
 	const char *status = oe_json_str(x, "status");
-	json_t *parties = json_object_get(x, "participants"), *inds = json_object_get(x, "indicators");
+	json_t *parties = json_object_get(x, "participants"),
+	       *inds = json_object_get(x, "indicators");
 	if (!json_is_object(x) || !status || (strcmp(status, "open") && strcmp(status, "closed")))
-		return fail(why, whycap, "x_oureyes_case: {\"status\": \"open\" or \"closed\", ...}");
+		return fail(why, whycap,
+			    "x_oureyes_case: {\"status\": \"open\" or \"closed\", ...}");
 	out->status = strcmp(status, "closed") == 0;
 	size_t np = json_array_size(parties), ni = json_array_size(inds);
 	if ((parties && !json_is_array(parties)) || np > OE_CASE_PARTIES_MAX)

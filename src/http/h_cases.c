@@ -135,7 +135,7 @@ static bool tlp_of(oe_req *r, json_t *b, int *tlp, int *rc)
 	return true;
 }
 
-static const char *const case_fields[] = {"title",	   "description", "tlp", "sharing_group",
+static const char *const case_fields[] = {"title",	  "description", "tlp", "sharing_group",
 					  "participants", "status",	 NULL};
 
 int oe_h_cases_post(oe_req *r)
@@ -163,14 +163,16 @@ int oe_h_cases_post(oe_req *r)
 		goto out;
 	}
 	if (!opt_string(r, b, "description", &set, &in.description, &rc) ||
-	    !opt_string(r, b, "sharing_group", &set, &in.group, &rc) || !tlp_of(r, b, &in.tlp, &rc) ||
+	    !opt_string(r, b, "sharing_group", &set, &in.group, &rc) ||
+	    !tlp_of(r, b, &in.tlp, &rc) ||
 	    !strings(r, b, "participants", OE_CASE_PARTIES_MAX, &parts, &in.nparticipants, &rc))
 		goto out;
 	in.participants = parts;
 	oe_case_detail d;
 	oe_case_err e;
 	int ret = oe_svc_case_create(&r->ctx, &in, &d, &e);
-	rc = ret ? fail(r, ret, &e) : oe_http_json(r, 201, oe_case_json(&d, r->ctx.node->node_name));
+	rc =
+	    ret ? fail(r, ret, &e) : oe_http_json(r, 201, oe_case_json(&d, r->ctx.node->node_name));
 out:
 	json_decref(b);
 	return rc;
@@ -180,7 +182,8 @@ static int case_get(oe_req *r, const char *id)
 {
 	oe_case_detail d;
 	int ret = oe_svc_case_get(&r->ctx, id, &d);
-	return ret ? oe_http_fail(r, ret) : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
+	return ret ? oe_http_fail(r, ret)
+		   : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
 }
 
 static int case_patch(oe_req *r, const char *id, json_t *b)
@@ -200,9 +203,10 @@ static int case_patch(oe_req *r, const char *id, json_t *b)
 	    !opt_string(r, b, "status", &set, &status, &rc) || !tlp_of(r, b, &p.tlp, &rc))
 		return rc;
 	if (set) {
-		p.status = !status ? -2 : !strcmp(status, "open") ? OE_CASE_OPEN
-				     : !strcmp(status, "closed")  ? OE_CASE_CLOSED
-								  : -2;
+		p.status = !status		       ? -2
+			   : !strcmp(status, "open")   ? OE_CASE_OPEN
+			   : !strcmp(status, "closed") ? OE_CASE_CLOSED
+						       : -2;
 		if (p.status == -2)
 			return oe_http_error(r, 400, "invalid_field", "status: open or closed");
 	}
@@ -215,7 +219,8 @@ static int case_patch(oe_req *r, const char *id, json_t *b)
 	oe_case_detail d;
 	oe_case_err e;
 	int ret = oe_svc_case_patch(&r->ctx, id, &p, &d, &e);
-	return ret ? fail(r, ret, &e) : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
+	return ret ? fail(r, ret, &e)
+		   : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
 }
 
 static const char *const link_fields[] = {"reports", "indicators", "events", "unlink", NULL};
@@ -239,13 +244,15 @@ static int case_links(oe_req *r, const char *id, json_t *b)
 			return rc;
 		ndel[k] = 0;
 		del[k] = NULL;
-		if (un && !strings(r, un, link_kinds[k], OE_CASE_LINK_BATCH, &del[k], &ndel[k], &rc))
+		if (un &&
+		    !strings(r, un, link_kinds[k], OE_CASE_LINK_BATCH, &del[k], &ndel[k], &rc))
 			return rc;
 	}
 	oe_case_detail d;
 	oe_case_err e;
 	int ret = oe_svc_case_link(&r->ctx, id, add, nadd, del, ndel, &d, &e);
-	return ret ? fail(r, ret, &e) : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
+	return ret ? fail(r, ret, &e)
+		   : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
 }
 
 static const char *const task_fields[] = {"title", "assignee", "due", "done", NULL};
@@ -276,7 +283,8 @@ static int task_write(oe_req *r, const char *id, const char *task_id, json_t *b)
 	oe_case_err e;
 	int ret = task_id ? oe_svc_case_task_patch(&r->ctx, id, task_id, &in, &out, &e)
 			  : oe_svc_case_task_add(&r->ctx, id, &in, &out, &e);
-	return ret ? fail(r, ret, &e) : oe_http_json(r, task_id ? 200 : 201, oe_case_task_json(&out));
+	return ret ? fail(r, ret, &e)
+		   : oe_http_json(r, task_id ? 200 : 201, oe_case_task_json(&out));
 }
 
 static const char *const note_fields[] = {"text", NULL};
@@ -322,10 +330,10 @@ int oe_h_cases_sub(oe_req *r)
 	}
 	const char *m = r->method;
 	bool get = !strcmp(m, "GET"), post = !strcmp(m, "POST"), patch = !strcmp(m, "PATCH");
-	int kind = !sub[0]			   ? 0
-		   : !strcmp(sub, "links")	   ? 1
+	int kind = !sub[0]			      ? 0
+		   : !strcmp(sub, "links")	      ? 1
 		   : !strcmp(sub, "tasks") && !tid[0] ? 2
-		   : !strcmp(sub, "tasks")	   ? 3
+		   : !strcmp(sub, "tasks")	      ? 3
 		   : !strcmp(sub, "notes") && !tid[0] ? 4
 						      : -1;
 	static const char *const allow[] = {"GET, PATCH", "POST", "POST", "PATCH", "POST"};

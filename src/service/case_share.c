@@ -117,8 +117,7 @@ static json_t *grouping_json(oe_ctx *c, const oe_case_row *k, const char *group,
 	if (!g.parties || !g.refs || !g.indicators)
 		return NULL;
 	for (size_t i = 0; i < np && g.nparties < OE_CASE_PARTIES_MAX; i++)
-		g.parties[g.nparties++] =
-		    (oe_case_party){p[i].stix_id, p[i].name, p[i].country};
+		g.parties[g.nparties++] = (oe_case_party){p[i].stix_id, p[i].name, p[i].country};
 	/* Only the indicators the receiver may see, named by the assertion it
 	 * receives; reports and events never leave the node. */
 	for (size_t i = 0; i < nl && g.nindicators < OE_CASE_LINKS_MAX; i++) {

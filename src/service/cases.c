@@ -66,15 +66,15 @@ static int load(oe_ctx *c, const char *id, oe_case_row *k)
 	int ret = c->store->ops->cases->get(c->store, 0, id, c->arena, k);
 	if (ret)
 		return ret;
-	return oe_may_see_in(&c->viewer, (oe_tlp)k->tlp, k->org_id, k->group_id) ? 0
-										  : OE_ENOTFOUND;
+	return oe_may_see_in(&c->viewer, (oe_tlp)k->tlp, k->org_id, k->group_id) ? 0 : OE_ENOTFOUND;
 }
 
 /* Its timeline entry and audit record, written with every change. */
 static int record(oe_ctx *c, const oe_case_row *k, oe_time now, const char *kind, const char *text)
 {
 	oe_store *s = c->store;
-	int ret = s->ops->cases->timeline_add(s, k->id, now, c->actor, c->viewer.org_id, kind, text);
+	int ret =
+	    s->ops->cases->timeline_add(s, k->id, now, c->actor, c->viewer.org_id, kind, text);
 	if (!ret) {
 		char action[48];
 		snprintf(action, sizeof(action), "case.%s", kind);
@@ -282,8 +282,8 @@ int oe_svc_case_list(oe_ctx *c, int status, const char *cursor_in, size_t limit,
 	for (;;) {
 		oe_case_row *rows;
 		size_t nr;
-		int ret = s->ops->cases->list(s, status, has, bmod, bid, limit + 1, c->arena,
-					      &rows, &nr);
+		int ret =
+		    s->ops->cases->list(s, status, has, bmod, bid, limit + 1, c->arena, &rows, &nr);
 		if (ret)
 			return ret;
 		for (size_t i = 0; i < nr && !more; i++) {
@@ -356,7 +356,8 @@ static int orgs_of(oe_ctx *c, int64_t origin, const char *const *names, size_t n
 static int group_of(oe_ctx *c, const char *name, int64_t *gid, oe_case_err *e)
 {
 	oe_group_row g;
-	int ret = c->store->ops->share->group_get(c->store, 0, name, c->viewer.org_id, c->arena, &g);
+	int ret =
+	    c->store->ops->share->group_get(c->store, 0, name, c->viewer.org_id, c->arena, &g);
 	if (ret == OE_ENOTFOUND)
 		return bad(e, "sharing_group", "not a sharing group of your organisation");
 	if (!ret)
@@ -391,9 +392,8 @@ int oe_svc_case_create(oe_ctx *c, const oe_case_in *in, oe_case_detail *out, oe_
 		return ret;
 	oe_case_row k = {.org_id = c->viewer.org_id,
 			 .title = (char *)in->title,
-			 .description = in->description && *in->description
-					    ? (char *)in->description
-					    : NULL,
+			 .description =
+			     in->description && *in->description ? (char *)in->description : NULL,
 			 .status = OE_CASE_OPEN,
 			 .tlp = tlp};
 	char sid[64];
@@ -439,7 +439,8 @@ int oe_svc_case_patch(oe_ctx *c, const char *id, const oe_case_patch *p, oe_case
 		return tx_end(s, ret);
 	char what[256] = "";
 	size_t wl = 0;
-#define NOTE(...) wl += (size_t)snprintf(what + wl, wl < sizeof(what) ? sizeof(what) - wl : 0, __VA_ARGS__)
+#define NOTE(...)                                                                                  \
+	wl += (size_t)snprintf(what + wl, wl < sizeof(what) ? sizeof(what) - wl : 0, __VA_ARGS__)
 	if (p->title && strcmp(p->title, k.title)) {
 		k.title = (char *)p->title;
 		NOTE("title; ");

@@ -32,20 +32,20 @@
 
 typedef struct {
 	const char *title;
-	const char *description; /* NULL: none */
-	int tlp;		 /* -1: AMBER */
-	const char *group;	 /* a sharing group of the caller's organisation, or NULL */
+	const char *description;	 /* NULL: none */
+	int tlp;			 /* -1: AMBER */
+	const char *group;		 /* a sharing group of the caller's organisation, or NULL */
 	const char *const *participants; /* organisation names */
 	size_t nparticipants;
 } oe_case_in;
 
 /* A change of a case; what is not set stays. */
 typedef struct {
-	const char *title;	 /* NULL: keep */
-	bool set_description;	 /* description NULL: clear */
+	const char *title;    /* NULL: keep */
+	bool set_description; /* description NULL: clear */
 	const char *description;
-	int status; /* -1: keep */
-	int tlp;    /* -1: keep */
+	int status;	/* -1: keep */
+	int tlp;	/* -1: keep */
 	bool set_group; /* group NULL: none */
 	const char *group;
 	bool set_participants;
@@ -107,10 +107,10 @@ int oe_svc_case_link(oe_ctx *c, const char *id, const char *const *add[3], const
 		     oe_case_err *e);
 
 typedef struct {
-	const char *title;    /* NULL: keep (a new task needs one) */
-	bool set_assignee;    /* assignee NULL: nobody */
+	const char *title; /* NULL: keep (a new task needs one) */
+	bool set_assignee; /* assignee NULL: nobody */
 	const char *assignee;
-	bool set_due;	      /* due 0: none */
+	bool set_due; /* due 0: none */
 	oe_time due;
 	int done; /* -1: keep */
 } oe_case_task_in;

@@ -399,8 +399,8 @@ static int take_case_row(walk *w, oe_taxii_row *r)
 			obj = NULL;
 		}
 	}
-	json_t *ident = identity_for(w, o.org_id, o.org_stix_id, o.org_name, o.org_country,
-				     o.org_created, &dv);
+	json_t *ident =
+	    identity_for(w, o.org_id, o.org_stix_id, o.org_name, o.org_country, o.org_created, &dv);
 	return put_pair(w, r->date_added, obj, o.id, ov, ident, o.org_stix_id, dv, o.org_id);
 }
 

@@ -48,7 +48,7 @@ static int sc_create(oe_store *s, oe_case_row *c, int64_t obj_key)
 #define CASE_COLS                                                                                  \
 	"c.id,c.stix_id,c.org_id,o.name,o.stix_id,o.country,p.name,c.title,c.description,"         \
 	"c.status,c.tlp,coalesce(c.group_id,0),g.name,coalesce(c.via_peer,0),c.created,"           \
-	"c.modified,o.created FROM cases c JOIN orgs o ON o.id=c.org_id LEFT JOIN peers p ON "               \
+	"c.modified,o.created FROM cases c JOIN orgs o ON o.id=c.org_id LEFT JOIN peers p ON "     \
 	"p.id=c.via_peer LEFT JOIN sharing_groups g ON g.id=c.group_id "
 
 static void fill_case(sqlite3_stmt *st, oe_arena *a, void *row)
@@ -167,7 +167,8 @@ static int sc_participants(oe_store *s, int64_t case_id, oe_arena *a, oe_case_pa
 			  "WHERE org_id=o.id ORDER BY id LIMIT 1),(SELECT name FROM peers WHERE "
 			  "id=o.peer_id)) FROM case_participants x JOIN orgs o ON o.id=x.org_id "
 			  "WHERE x.case_id=?1 ORDER BY o.id",
-			  case_id, a, sizeof(oe_case_participant), fill_participant, (void **)out, n);
+			  case_id, a, sizeof(oe_case_participant), fill_participant, (void **)out,
+			  n);
 }
 
 static int sc_participants_set(oe_store *s, int64_t case_id, const int64_t *orgs, size_t n)
@@ -199,9 +200,9 @@ static void fill_link(sqlite3_stmt *st, oe_arena *a, void *row)
 
 static int sc_links(oe_store *s, int64_t case_id, oe_arena *a, oe_case_link **out, size_t *n)
 {
-	return oe_sq_rows(SQ(s),
-			  "SELECT kind,ref FROM case_links WHERE case_id=?1 ORDER BY kind,added,ref",
-			  case_id, a, sizeof(oe_case_link), fill_link, (void **)out, n);
+	return oe_sq_rows(
+	    SQ(s), "SELECT kind,ref FROM case_links WHERE case_id=?1 ORDER BY kind,added,ref",
+	    case_id, a, sizeof(oe_case_link), fill_link, (void **)out, n);
 }
 
 static int sc_link(oe_store *s, int64_t case_id, int kind, const char *ref, bool add, oe_time now,
@@ -296,8 +297,7 @@ static int one_item(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_case_item *ou
 	return ret;
 }
 
-static int sc_item_get(oe_store *s, int64_t id, const char *stix_id, oe_arena *a,
-		       oe_case_item *out)
+static int sc_item_get(oe_store *s, int64_t id, const char *stix_id, oe_arena *a, oe_case_item *out)
 {
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st = oe_sq_prep(q, stix_id ? "SELECT " ITEM_COLS "WHERE i.stix_id=?"

@@ -516,7 +516,8 @@ typedef struct oe_case_store_ops {
 	int (*items)(oe_store *s, int64_t case_id, int kind, oe_arena *a, oe_case_item **out,
 		     size_t *n);
 	/* By id, or by stix_id when not NULL. */
-	int (*item_get)(oe_store *s, int64_t id, const char *stix_id, oe_arena *a, oe_case_item *out);
+	int (*item_get)(oe_store *s, int64_t id, const char *stix_id, oe_arena *a,
+			oe_case_item *out);
 	/* The update of task_id by org_id; OE_ENOTFOUND when none. */
 	int (*item_update_of)(oe_store *s, int64_t task_id, int64_t org_id, oe_arena *a,
 			      oe_case_item *out);

@@ -51,7 +51,8 @@ static void grouping_roundtrip(void **state)
 	json_t *o = oe_case_stix_grouping(&g);
 	assert_non_null(o);
 	assert_string_equal(json_string_value(json_object_get(o, "type")), "grouping");
-	assert_string_equal(json_string_value(json_object_get(o, "context")), "suspicious-activity");
+	assert_string_equal(json_string_value(json_object_get(o, "context")),
+			    "suspicious-activity");
 	/* object_refs: the indicator and both participants. */
 	assert_int_equal(json_array_size(json_object_get(o, "object_refs")), 3);
 	assert_string_equal(json_string_value(json_object_get(o, "modified")),
@@ -132,9 +133,9 @@ static void refused(void **state)
 {
 	(void)state;
 	char why[256];
-	assert_int_equal(with("object_marking_refs",
-			      json_pack("[s]", oe_tlp_marking_id(OE_TLP_RED)), why),
-			 OE_EINVAL);
+	assert_int_equal(
+	    with("object_marking_refs", json_pack("[s]", oe_tlp_marking_id(OE_TLP_RED)), why),
+	    OE_EINVAL);
 	assert_non_null(strstr(why, "RED"));
 	assert_int_equal(with("object_marking_refs", NULL, why), OE_EINVAL);
 	assert_int_equal(with("x_oureyes_sharing", NULL, why), OE_EINVAL);
@@ -149,8 +150,8 @@ static void refused(void **state)
 	assert_int_equal(with("name", json_string(title), why), OE_EINVAL);
 	assert_int_equal(with("x_oureyes_case", json_pack("{s:s}", "status", "maybe"), why),
 			 OE_EINVAL);
-	assert_int_equal(with("x_oureyes_case", json_pack("{s:s,s:[s]}", "status", "open",
-							   "indicators", "report--x"),
+	assert_int_equal(with("x_oureyes_case",
+			      json_pack("{s:s,s:[s]}", "status", "open", "indicators", "report--x"),
 			      why),
 			 OE_EINVAL);
 	assert_int_equal(with("x_oureyes_case", NULL, why), OE_EINVAL);
