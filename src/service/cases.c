@@ -278,7 +278,12 @@ int oe_svc_case_list(oe_ctx *c, int status, const char *cursor_in, size_t limit,
 	size_t cnt = 0;
 	bool more = false;
 	/* Read in batches, keeping what the caller may see, until one past
-	 * the page (which says there is a next one). */
+	 * the page (which says there is a next one), or until a caller who
+	 * sees little here has had OE_CASE_SCAN_MAX rows read for it: then the
+	 * page ends early with a cursor, and the next one goes on. */
+	size_t scanned = 0;
+	oe_time cmod = 0;
+	int64_t cid = 0; /* the last row passed: where the next page starts */
 	for (;;) {
 		oe_case_row *rows;
 		size_t nr;
@@ -290,23 +295,30 @@ int oe_svc_case_list(oe_ctx *c, int status, const char *cursor_in, size_t limit,
 			has = true;
 			bmod = rows[i].modified;
 			bid = rows[i].id;
-			if (!oe_may_see_in(&c->viewer, (oe_tlp)rows[i].tlp, rows[i].org_id,
-					   rows[i].group_id))
-				continue;
-			if (cnt == limit) {
-				more = true;
-				break;
+			if (oe_may_see_in(&c->viewer, (oe_tlp)rows[i].tlp, rows[i].org_id,
+					  rows[i].group_id)) {
+				if (cnt == limit) {
+					more = true;
+					break;
+				}
+				if ((ret = detail(c, &rows[i], false, &v[cnt])))
+					return ret;
+				cnt++;
 			}
-			if ((ret = detail(c, &rows[i], false, &v[cnt])))
-				return ret;
-			cnt++;
+			cmod = rows[i].modified;
+			cid = rows[i].id;
+			scanned++;
 		}
 		if (more || nr < limit + 1)
 			break;
+		if (scanned >= OE_CASE_SCAN_MAX) {
+			more = true;
+			break;
+		}
 	}
 	if (more) {
 		oe_uuid k;
-		uint64_t m = (uint64_t)v[cnt - 1].c.modified, i = (uint64_t)v[cnt - 1].c.id;
+		uint64_t m = (uint64_t)cmod, i = (uint64_t)cid;
 		for (int b = 0; b < 8; b++) {
 			k.b[b] = (uint8_t)(m >> (56 - 8 * b));
 			k.b[8 + b] = (uint8_t)(i >> (56 - 8 * b));
@@ -437,7 +449,7 @@ int oe_svc_case_patch(oe_ctx *c, const char *id, const oe_case_patch *p, oe_case
 		ret = OE_EPERM; /* only the origin makes new versions */
 	if (ret)
 		return tx_end(s, ret);
-	char what[256] = "";
+	char what[512] = ""; /* every change named below fits */
 	size_t wl = 0;
 #define NOTE(...)                                                                                  \
 	wl += (size_t)snprintf(what + wl, wl < sizeof(what) ? sizeof(what) - wl : 0, __VA_ARGS__)
@@ -463,7 +475,7 @@ int oe_svc_case_patch(oe_ctx *c, const char *id, const oe_case_patch *p, oe_case
 			ret = group_of(c, p->group, &gid, e);
 		if (!ret && gid != k.group_id) {
 			k.group_id = gid;
-			NOTE("sharing group %s; ", p->group ? p->group : "none");
+			NOTE("sharing group %.200s; ", p->group ? p->group : "none");
 		}
 	}
 	if (!ret && p->set_participants) {

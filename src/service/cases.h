@@ -27,6 +27,9 @@
 /* Cases per list page: 50 unless asked, at most 200. */
 #define OE_CASE_LIST_DEFAULT 50
 #define OE_CASE_LIST_MAX     200
+/* Cases one list request reads at most looking for those the caller may
+ * see; past it the page ends early, with a cursor. */
+#define OE_CASE_SCAN_MAX 10000
 /* Ids in one request to link or unlink, of each kind. */
 #define OE_CASE_LINK_BATCH 1000
 
@@ -90,7 +93,8 @@ typedef struct {
 int oe_svc_case_create(oe_ctx *c, const oe_case_in *in, oe_case_detail *out, oe_case_err *e);
 /* Up to limit visible cases of status (-1: any), newest change first,
  * after cursor_in (NULL: from the start); next is the cursor of the next
- * page, "" when there is none. */
+ * page, "" when there is none (a page may hold fewer than limit and still
+ * have a next one: see OE_CASE_SCAN_MAX). */
 int oe_svc_case_list(oe_ctx *c, int status, const char *cursor_in, size_t limit,
 		     oe_case_detail **out, size_t *n, char next[OE_CURSOR_LEN + 1]);
 /* id is "grouping--<uuid>". */

@@ -278,6 +278,24 @@ def main(t):
         t.ok(rc == 1 and "no such case" in err, "show of a case the organisation may not see fails", err)
         rc, _, _ = run("case", "frobnicate", "--data", d, check=False)
         t.eq(rc, 2, "an unknown subcommand: usage, exit 2")
+
+        # ---- a case that narrows its marking moves, with its notes -------------------
+        r = n.request("PATCH", "/api/v1/cases/" + cid, {"tlp": "amber", "sharing_group": "id-bank"})
+        t.eq((r.status, r.json()["tlp"], r.json()["sharing_group"]), (200, "amber", "id-bank"),
+             "the origin narrows the GREEN case to AMBER for its group with the bank")
+        com = n.get("/taxii2/api/collections/community/objects/", headers=TAXII).json().get("objects", [])
+        t.ok(not [o for o in com if o["id"] == cid or cid in o.get("object_refs", [])],
+             "the case and its notes leave the community collection")
+        cols = n.get("/taxii2/api/collections/", key=bank, headers=TAXII).json()["collections"]
+        gcol = [c["id"] for c in cols if c["title"] == "group-id-bank"]
+        objs = n.get(f"/taxii2/api/collections/{gcol[0]}/objects/", key=bank, headers=TAXII).json().get("objects", []) \
+            if gcol else []
+        t.eq(sorted(o["type"] for o in objs if o["id"] == cid or cid in o.get("object_refs", [])),
+             ["grouping", "note", "note", "note"], "and are in the group's collection for the bank")
+        g = [o for o in objs if o["id"] == cid]
+        t.ok(g and g[0]["x_oureyes_sharing"]["group"] == "id-bank", "marked with the group")
+        t.eq(n.get("/api/v1/cases/" + cid, key=telco).status, 404,
+             "the telco, a participant outside the group, no longer sees it")
     finally:
         n.close()
 
