@@ -4,12 +4,14 @@
  * takes must hold what the importer relies on - an id derived from its
  * origin and value, a canonical value, a TLP a peer may send, bounded group
  * lists, text that renders as JSON - and must come back the same when this
- * node's TAXII server writes it out and the parser reads that again. */
+ * node's TAXII server writes it out and the parser reads that again. The
+ * same holds for joint cases' groupings and notes (core/case_stix.h). */
 #include <stdint.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/case_stix.h"
 #include "core/ioc.h"
 #include "core/json.h"
 #include "core/stix_obj.h"
@@ -88,13 +90,80 @@ static void check_roundtrip(const oe_env_indicator *d)
 	free(text);
 }
 
+/* What the case importer relies on: bounded lists, a TLP a peer may send,
+ * a group for AMBER, text that renders as JSON. */
+static void check_case(const oe_case_stix *g)
+{
+	if (!oe_case_stix_is_id(g->id, "grouping--") ||
+	    !oe_case_stix_is_id(g->created_by, "identity--") || g->tlp < OE_TLP_CLEAR ||
+	    g->tlp > OE_TLP_AMBER_STRICT || (g->tlp >= OE_TLP_AMBER && !g->group) ||
+	    g->nparties > OE_CASE_PARTIES_MAX || g->nindicators > OE_CASE_LINKS_MAX ||
+	    g->nmembers > OE_CASE_MEMBERS_MAX || strlen(g->title) > OE_CASE_TITLE_MAX ||
+	    (g->description && strlen(g->description) > OE_CASE_TEXT_MAX) || !g->modified)
+		abort();
+	must_json(g->title);
+	for (size_t i = 0; i < g->nparties; i++)
+		must_json(g->parties[i].name);
+	/* Written as this node serves it and read back: the same case. */
+	json_t *o = oe_case_stix_grouping(g);
+	json_t *env = o ? json_pack("{s:[o]}", "objects", o) : NULL;
+	char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
+	json_decref(env);
+	if (!text)
+		abort();
+	oe_arena a = OE_ARENA_INIT;
+	oe_env_page p;
+	char err[256];
+	if (oe_env_parse(text, strlen(text), &opts, &a, &p, err, sizeof(err)) || p.ngroupings != 1)
+		abort();
+	const oe_case_stix *e = &p.groupings[0];
+	if (!same(e->id, g->id) || !same(e->title, g->title) || e->tlp != g->tlp ||
+	    e->status != g->status || e->nparties != g->nparties ||
+	    e->nindicators != g->nindicators || !same(e->group, g->group) ||
+	    e->modified != g->modified)
+		abort();
+	oe_arena_clear(&a);
+	free(text);
+}
+
+static void check_note(const oe_case_note_stix *n)
+{
+	if (!oe_case_stix_is_id(n->id, "note--") ||
+	    !oe_case_stix_is_id(n->case_ref, "grouping--") || n->kind < 0 || n->kind > 2 ||
+	    n->tlp > OE_TLP_AMBER_STRICT ||
+	    (n->kind == OE_CASE_STIX_TASK_UPDATE && !oe_case_stix_is_id(n->task_ref, "note--")) ||
+	    strlen(n->text) > OE_CASE_TEXT_MAX)
+		abort();
+	must_json(n->text);
+	json_t *o = oe_case_stix_note(n);
+	json_t *env = o ? json_pack("{s:[o]}", "objects", o) : NULL;
+	char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
+	json_decref(env);
+	if (!text)
+		abort();
+	oe_arena a = OE_ARENA_INIT;
+	oe_env_page p;
+	char err[256];
+	if (oe_env_parse(text, strlen(text), &opts, &a, &p, err, sizeof(err)) || p.nnotes != 1)
+		abort();
+	const oe_case_note_stix *e = &p.notes[0];
+	if (!same(e->id, n->id) || !same(e->text, n->text) || e->kind != n->kind ||
+	    e->done != n->done || !same(e->assignee, n->assignee) || e->due != n->due ||
+	    !same(e->task_ref, n->task_ref) || !same(e->case_ref, n->case_ref))
+		abort();
+	oe_arena_clear(&a);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	oe_arena a = OE_ARENA_INIT;
 	oe_env_page p;
 	char err[256];
 	if (oe_env_parse((const char *)data, size, &opts, &a, &p, err, sizeof(err)) == 0) {
-		if (p.nindicators + p.nidentities + p.nrefused + p.skipped != p.nobjects ||
+		if (p.nindicators + p.nidentities + p.ngroupings + p.nnotes + p.nrefused +
+			    p.skipped !=
+			p.nobjects ||
 		    p.nobjects > OE_ENV_MAX_OBJECTS)
 			abort();
 		for (size_t i = 0; i < p.nindicators; i++) {
@@ -104,6 +173,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		for (size_t i = 0; i < p.nidentities; i++)
 			must_json(p.identities[i].name);
+		for (size_t i = 0; i < p.ngroupings && i < 8; i++)
+			check_case(&p.groupings[i]);
+		for (size_t i = 0; i < p.nnotes && i < 8; i++)
+			check_note(&p.notes[i]);
 		for (size_t i = 0; i < p.nrefused && i < OE_ENV_MAX_REFUSALS; i++) {
 			must_json(p.refused[i].ref);
 			must_json(p.refused[i].reason);

@@ -23,6 +23,7 @@ int oe_cmd_peer(int argc, char **argv);
 int oe_cmd_group(int argc, char **argv);
 int oe_cmd_sync(int argc, char **argv);
 int oe_cmd_audit(int argc, char **argv);
+int oe_cmd_case(int argc, char **argv);
 
 /* Print "oureyes CMD: message" on stderr. */
 void oe_cli_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

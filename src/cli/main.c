@@ -23,6 +23,7 @@ static const struct {
     {"group", oe_cmd_group, "sharing groups that scope AMBER: add, list"},
     {"sync", oe_cmd_sync, "pull from partner nodes now (the server pulls on a schedule)"},
     {"audit", oe_cmd_audit, "verify the audit log's hash chain, or list entries"},
+    {"case", oe_cmd_case, "joint cases: list, show"},
     {"config", oe_cmd_config, "print every configuration key with its default"},
 };
 

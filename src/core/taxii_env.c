@@ -278,6 +278,31 @@ static int identity(const json_t *o, oe_arena *a, oe_env_identity *id, char *why
 	return id->id && id->name ? 0 : OE_ENOMEM;
 }
 
+/* A grouping or note of a joint case, appended to its array (which
+ * doubles in the arena as it fills). */
+static int take_case(const json_t *o, const char *type, oe_arena *a, oe_env_page *p, char *why,
+		     size_t whycap)
+{
+	bool g = type[0] == 'g';
+	void **arr = g ? (void **)&p->groupings : (void **)&p->notes;
+	size_t *n = g ? &p->ngroupings : &p->nnotes;
+	size_t elem = g ? sizeof(*p->groupings) : sizeof(*p->notes);
+	/* Capacity 4, 8, 16...: full when n is one of them. */
+	if (!*n || (*n >= 4 && !(*n & (*n - 1)))) {
+		void *v = oe_arena_alloc(a, (*n ? *n * 2 : 4) * elem);
+		if (!v)
+			return OE_ENOMEM;
+		if (*n)
+			memcpy(v, *arr, *n * elem);
+		*arr = v;
+	}
+	int ret = g ? oe_case_stix_grouping_parse(o, a, &p->groupings[*n], why, whycap)
+		    : oe_case_stix_note_parse(o, a, &p->notes[*n], why, whycap);
+	if (!ret)
+		(*n)++;
+	return ret;
+}
+
 /* The document as an object, or an error naming what it should be. */
 static int load(const char *buf, size_t len, const char *what, json_t **out, char *err,
 		size_t errcap)
@@ -359,6 +384,12 @@ int oe_env_parse(const char *buf, size_t len, const oe_canon_opts *co, oe_arena 
 				ret = refuse(a, out, id ? id : ref, "%s", why);
 			else
 				out->nindicators++;
+		} else if (!strcmp(type, "grouping") || !strcmp(type, "note")) {
+			r = take_case(o, type, a, out, why, sizeof(why));
+			if (r == OE_ENOMEM)
+				ret = r;
+			else if (r)
+				ret = refuse(a, out, id ? id : ref, "%s", why);
 		} else if (!strcmp(type, "identity")) {
 			r = identity(o, a, &out->identities[out->nidentities], why, sizeof(why));
 			if (r == OE_ENOMEM)

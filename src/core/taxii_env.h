@@ -20,6 +20,7 @@
 #define OE_TAXII_ENV_H
 
 #include "arena.h"
+#include "case_stix.h"
 #include "indicator.h"
 #include "uuid.h"
 
@@ -74,6 +75,11 @@ typedef struct {
 	size_t nidentities;
 	oe_env_indicator *indicators;
 	size_t nindicators;
+	/* Joint cases and their notes (core/case_stix.h). */
+	oe_case_stix *groupings;
+	size_t ngroupings;
+	oe_case_note_stix *notes;
+	size_t nnotes;
 	oe_env_refusal *refused; /* the first OE_ENV_MAX_REFUSALS */
 	size_t nrefused;	 /* all of them */
 	size_t skipped;		 /* objects of other types (markings, SDOs we do not keep) */

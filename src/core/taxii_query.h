@@ -32,8 +32,10 @@
 enum {
 	OE_TAXII_T_INDICATOR = 1 << 0,
 	OE_TAXII_T_IDENTITY = 1 << 1,
-	OE_TAXII_T_OTHER = 1 << 2, /* any other (valid) type: matches nothing here */
-	OE_TAXII_T_ALL = 7
+	OE_TAXII_T_OTHER = 1 << 2,    /* any other (valid) type: matches nothing here */
+	OE_TAXII_T_GROUPING = 1 << 3, /* joint cases (docs/cases.md) */
+	OE_TAXII_T_NOTE = 1 << 4,
+	OE_TAXII_T_ALL = 31
 };
 
 /* match[version] keywords. */

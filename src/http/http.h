@@ -124,6 +124,11 @@ int oe_h_audit_list(oe_req *r);
 /* False when the request has an Origin header that is not this server's
  * own (scheme and Host); true without one. */
 bool oe_http_same_origin(oe_req *r);
+/* Joint cases (h_cases.c): the list, a new case, and everything under
+ * /api/v1/cases/ (one prefix route). */
+int oe_h_cases_list(oe_req *r);
+int oe_h_cases_post(oe_req *r);
+int oe_h_cases_sub(oe_req *r);
 /* TAXII 2.1 under /taxii2/ (h_taxii.c). */
 int oe_h_taxii(oe_req *r);
 /* Answer a TAXII error message ({"title","description","error_code",

@@ -56,6 +56,12 @@ static const oe_route routes[] = {
     {"POST", "/api/v1/session/totp", oe_h_totp_post, .auth = true},
     {"POST", "/api/v1/session/totp/confirm", oe_h_totp_confirm, .auth = true},
     {"GET", "/api/v1/audit", oe_h_audit_list, .auth = true, .snapshot = true},
+    /* Joint cases: h_cases.c reads the rest of the path. */
+    {"GET", "/api/v1/cases", oe_h_cases_list, .auth = true, .snapshot = true},
+    {"POST", "/api/v1/cases", oe_h_cases_post, .auth = true, .write = true},
+    {"GET", "/api/v1/cases/*", oe_h_cases_sub, .auth = true, .snapshot = true},
+    {"PATCH", "/api/v1/cases/*", oe_h_cases_sub, .auth = true, .write = true},
+    {"POST", "/api/v1/cases/*", oe_h_cases_sub, .auth = true, .write = true},
     /* TAXII 2.1: h_taxii.c reads the rest of the path and answers in
      * TAXII's own media type and error messages. */
     {"GET", "/taxii2/*", oe_h_taxii, .auth = true, .snapshot = true},

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cases.h"
 #include "core/stix_obj.h"
 
 static int may_sync(const oe_ctx *c)
@@ -219,12 +220,16 @@ static int group_of(page_ctx *x, int64_t origin, const oe_env_indicator *ind, in
 		*gid = g.id;
 	else if (ret == OE_ENOTFOUND)
 		ret = s->ops->share->group_create(s, name, origin, x->peer_id, x->now, gid);
-	int64_t *want = oe_arena_alloc(x->c->arena, (ind->nmembers + 1) * sizeof(*want));
+	int64_t *want = oe_arena_alloc(x->c->arena, (ind->nmembers + 2) * sizeof(*want));
 	size_t n = 0;
 	if (!ret && !want)
 		ret = OE_ENOMEM;
 	if (!ret)
 		want[n++] = OE_NODE_OPERATOR_ORG;
+	/* The group names its owner too: what we add under it (a joint
+	 * case's notes, docs/cases.md) goes back to the origin. */
+	if (!ret && origin != OE_NODE_OPERATOR_ORG)
+		want[n++] = origin;
 	for (size_t i = 0; !ret && i < ind->nmembers; i++) {
 		int64_t org;
 		int kind;
@@ -338,6 +343,8 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 		}
 		ret = put(&x, ind, &got);
 	}
+	if (!ret && (p->ngroupings || p->nnotes))
+		ret = oe_svc_case_sync_page(c, peer_id, p, &got, &x.groups_changed);
 	if (!ret && cursor)
 		ret = cursor_forward(c, peer_id, collection, cursor);
 	if (!ret && (got.created || got.updated || got.refused)) {

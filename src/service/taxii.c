@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cases.h"
 #include "core/stix.h"
 #include "core/stix_obj.h"
 #include "core/uuid.h"
@@ -300,43 +301,21 @@ static int emit(walk *w, json_t *obj, const char *id, oe_time version, oe_time d
 	return 0;
 }
 
-/* Take one row: 1 when it was taken (or passed over: it adds nothing), 0
- * when the page is full before it, or a negative error. */
-static int take_row(walk *w, oe_taxii_row *r)
+/* Append an object (obj, may be NULL) and the identity of its
+ * organisation (ident, may be NULL) added at date: 1 when taken, 0 when
+ * the page is full before them, or a negative error. Takes both
+ * references. */
+static int put_pair(walk *w, oe_time date, json_t *obj, const char *id, oe_time ov, json_t *ident,
+		    const char *ident_id, oe_time dv, int64_t org_id)
 {
-	const oe_taxii_query *q = w->q;
-	if (!row_visible(w, r) || !q->spec_21)
-		return 1;
-	json_t *ind = NULL, *ident = NULL;
-	oe_time iv = 0, dv = 0;
-	if (q->types & OE_TAXII_T_INDICATOR) {
-		ind = row_indicator(w, r);
-		if (!ind)
-			return 1; /* not expressible in STIX: not in the collection */
-		iv = json_time(ind, "modified");
-		if (!oe_taxii_query_id_ok(q, r->v.stix_id) || !oe_taxii_query_version_ok(q, iv)) {
-			json_decref(ind);
-			ind = NULL;
-		}
-	}
-	if ((q->types & OE_TAXII_T_IDENTITY) && w->what != OE_TAXII_VERSIONS &&
-	    !org_listed(w, r->org_id) && oe_taxii_query_id_ok(q, r->v.org_stix_id)) {
-		ident = oe_stix_org_json(r->v.org_stix_id, r->v.org_name, r->org_country,
-					 r->org_created);
-		dv = ident ? json_time(ident, "modified") : 0;
-		if (ident && q->has_versions && !oe_taxii_query_version_ok(q, dv)) {
-			json_decref(ident);
-			ident = NULL;
-		}
-	}
-	size_t need = (ind != NULL) + (ident != NULL);
+	size_t need = (obj != NULL) + (ident != NULL);
 	if (need && w->nitems + need > w->limit) {
-		if (w->nitems || !ind) {
-			json_decref(ind);
+		if (w->nitems || !obj) {
+			json_decref(obj);
 			json_decref(ident);
 			return 0;
 		}
-		/* A limit of one: the indicator goes alone, its identity is left
+		/* A limit of one: the object goes alone, its identity is left
 		 * out rather than the walk standing still. */
 		json_decref(ident);
 		ident = NULL;
@@ -354,19 +333,102 @@ static int take_row(walk *w, oe_taxii_row *r)
 		if (!w->orgs)
 			ret = OE_ENOMEM;
 		else
-			w->orgs[w->norgs++] = r->org_id;
+			w->orgs[w->norgs++] = org_id;
 		if (!ret)
-			ret = emit(w, ident, r->v.org_stix_id, dv, r->date_added);
+			ret = emit(w, ident, ident_id, dv, date);
 		else
 			json_decref(ident);
 		ident = NULL;
 	}
-	if (ind && !ret)
-		ret = emit(w, ind, r->v.stix_id, iv, r->date_added);
+	if (obj && !ret)
+		ret = emit(w, obj, id, ov, date);
 	else
-		json_decref(ind);
-	json_decref(ident);
+		json_decref(obj);
 	return ret ? ret : 1;
+}
+
+/* The identity of an object's organisation, when the query wants it and
+ * the page has not got it yet. */
+static json_t *identity_for(walk *w, int64_t org_id, const char *stix_id, const char *name,
+			    const char *country, oe_time created, oe_time *dv)
+{
+	const oe_taxii_query *q = w->q;
+	*dv = 0;
+	if (!(q->types & OE_TAXII_T_IDENTITY) || w->what == OE_TAXII_VERSIONS ||
+	    org_listed(w, org_id) || !oe_taxii_query_id_ok(q, stix_id))
+		return NULL;
+	json_t *ident = oe_stix_org_json(stix_id, name, country, created);
+	*dv = ident ? json_time(ident, "modified") : 0;
+	if (ident && q->has_versions && !oe_taxii_query_version_ok(q, *dv)) {
+		json_decref(ident);
+		ident = NULL;
+	}
+	return ident;
+}
+
+/* A row of a joint case's grouping or note (migrations/0009_cases.sql):
+ * shown under the case's marking and group, never to the peer it came
+ * from. */
+static int take_case_row(walk *w, oe_taxii_row *r)
+{
+	const oe_taxii_query *q = w->q;
+	if (r->deleted || !q->spec_21)
+		return 1;
+	oe_case_taxii_obj o;
+	int ret = oe_svc_case_taxii_load(w->c, r->indicator_id, &o);
+	if (ret == OE_ENOTFOUND)
+		return 1;
+	if (ret)
+		return ret;
+	if (!in_scope(w->col, o.tlp, o.group_id) ||
+	    !oe_may_see_in(&w->c->viewer, (oe_tlp)o.tlp, o.owner_org, o.group_id))
+		return 1;
+	for (size_t i = 0; i < w->npeers; i++)
+		if (o.via_peer == w->peers[i])
+			return 1;
+	json_t *obj = NULL;
+	oe_time ov = o.modified, dv = 0;
+	if ((q->types & (o.is_note ? OE_TAXII_T_NOTE : OE_TAXII_T_GROUPING)) &&
+	    oe_taxii_query_id_ok(q, o.id)) {
+		obj = oe_svc_case_taxii_json(w->c, &o);
+		if (!obj)
+			return 1; /* not expressible in STIX: not in the collection */
+		ov = json_time(obj, "modified");
+		if (!oe_taxii_query_version_ok(q, ov)) {
+			json_decref(obj);
+			obj = NULL;
+		}
+	}
+	json_t *ident =
+	    identity_for(w, o.org_id, o.org_stix_id, o.org_name, o.org_country, o.org_created, &dv);
+	return put_pair(w, r->date_added, obj, o.id, ov, ident, o.org_stix_id, dv, o.org_id);
+}
+
+/* Take one row: 1 when it was taken (or passed over: it adds nothing), 0
+ * when the page is full before it, or a negative error. */
+static int take_row(walk *w, oe_taxii_row *r)
+{
+	const oe_taxii_query *q = w->q;
+	if (r->indicator_id < 0)
+		return take_case_row(w, r);
+	if (!row_visible(w, r) || !q->spec_21)
+		return 1;
+	json_t *ind = NULL, *ident = NULL;
+	oe_time iv = 0, dv = 0;
+	if (q->types & OE_TAXII_T_INDICATOR) {
+		ind = row_indicator(w, r);
+		if (!ind)
+			return 1; /* not expressible in STIX: not in the collection */
+		iv = json_time(ind, "modified");
+		if (!oe_taxii_query_id_ok(q, r->v.stix_id) || !oe_taxii_query_version_ok(q, iv)) {
+			json_decref(ind);
+			ind = NULL;
+		}
+	}
+	ident = identity_for(w, r->org_id, r->v.org_stix_id, r->v.org_name, r->org_country,
+			     r->org_created, &dv);
+	return put_pair(w, r->date_added, ind, r->v.stix_id, iv, ident, r->v.org_stix_id, dv,
+			r->org_id);
 }
 
 static int walk_init(walk *w, oe_ctx *c, const oe_taxii_collection *col, oe_taxii_what what,

@@ -1322,9 +1322,10 @@ static const oe_store_ops sqlite_ops = {
     .share = &oe_sqlite_share_ops,
     .taxii = &oe_sqlite_taxii_ops,
     .auth = &oe_sqlite_auth_ops,
+    .cases = &oe_sqlite_case_ops,
 };
 
-const int oe_store_schema_version = 8;
+const int oe_store_schema_version = 9;
 
 static int migrate(sq_store *q, char *err, size_t errcap)
 {

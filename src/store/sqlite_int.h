@@ -87,5 +87,7 @@ extern const oe_taxii_store_ops oe_sqlite_taxii_ops;
 int oe_sq_taxii_register(sqlite3 *db);
 /* Users, sessions and the audit log's reads (sqlite_auth.c). */
 extern const oe_auth_store_ops oe_sqlite_auth_ops;
+/* The joint cases' operations (sqlite_case.c). */
+extern const oe_case_store_ops oe_sqlite_case_ops;
 
 #endif

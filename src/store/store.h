@@ -536,6 +536,101 @@ typedef struct oe_auth_store_ops {
 	/* Every entry in id order (audit verify). */
 	int (*audit_scan)(oe_store *s, oe_audit_fn fn, void *arg);
 } oe_auth_store_ops;
+/* --- joint cases (migrations/0009_cases.sql, docs/cases.md) ------------- */
+
+enum { OE_CASE_OPEN = 0, OE_CASE_CLOSED = 1 };
+/* What a case links to (case_links.kind). */
+enum { OE_CASE_LINK_REPORT = 0, OE_CASE_LINK_INDICATOR = 1, OE_CASE_LINK_EVENT = 2 };
+/* What a case item is (case_items.kind). */
+enum { OE_CASE_NOTE = 0, OE_CASE_TASK = 1, OE_CASE_TASK_UPDATE = 2 };
+
+typedef struct {
+	int64_t id;
+	char *stix_id; /* grouping--<uuid> */
+	int64_t org_id;
+	char *org_name, *org_stix_id, *org_country;
+	oe_time org_created;
+	char *origin_node; /* the peer it came from; NULL: made here */
+	char *title, *description;
+	int status, tlp;
+	int64_t group_id; /* 0: none */
+	char *group_name;
+	int64_t via_peer; /* 0: made here */
+	oe_time created, modified;
+} oe_case_row;
+
+typedef struct {
+	int64_t org_id;
+	char *name, *country, *stix_id;
+	char *node; /* the peer the organisation is at; NULL: this node */
+} oe_case_participant;
+
+typedef struct {
+	int kind;
+	char *ref;
+} oe_case_link;
+
+typedef struct {
+	int64_t id, case_id;
+	char *stix_id; /* note--<uuid> */
+	int kind;
+	int64_t org_id;
+	char *org_name, *org_stix_id, *org_country;
+	oe_time org_created;
+	char *author, *text, *assignee;
+	oe_time due; /* 0: none */
+	bool done;
+	int64_t task_id; /* of a task update */
+	char *task_stix_id;
+	int64_t via_peer;
+	oe_time created, modified;
+} oe_case_item;
+
+typedef struct {
+	oe_time ts;
+	char *actor;
+	char *org_name; /* NULL: none */
+	char *kind, *text;
+} oe_case_event;
+
+typedef struct oe_case_store_ops {
+	/* A new case (c->id set on return); its stix_id must be new. */
+	int (*create)(oe_store *s, oe_case_row *c, int64_t obj_key);
+	/* By id, or by stix_id when stix_id is not NULL. */
+	int (*get)(oe_store *s, int64_t id, const char *stix_id, oe_arena *a, oe_case_row *out);
+	/* Up to limit cases (status -1: any) in order of modified, newest
+	 * first, before the key (before_mod, before_id) when has_before. */
+	int (*list)(oe_store *s, int status, bool has_before, oe_time before_mod, int64_t before_id,
+		    size_t limit, oe_arena *a, oe_case_row **out, size_t *n);
+	/* Write title, description, status, tlp, group_id and modified of c. */
+	int (*update)(oe_store *s, const oe_case_row *c);
+	int (*participants)(oe_store *s, int64_t case_id, oe_arena *a, oe_case_participant **out,
+			    size_t *n);
+	/* Make the case name exactly orgs[0..n). */
+	int (*participants_set)(oe_store *s, int64_t case_id, const int64_t *orgs, size_t n);
+	int (*links)(oe_store *s, int64_t case_id, oe_arena *a, oe_case_link **out, size_t *n);
+	/* Add (true) or remove a link; *changed says whether it did anything. */
+	int (*link)(oe_store *s, int64_t case_id, int kind, const char *ref, bool add, oe_time now,
+		    bool *changed);
+	/* Remove every link of a kind (a received case is rewritten as sent). */
+	int (*links_clear)(oe_store *s, int64_t case_id, int kind);
+	/* Items of a case (kind -1: all) in id order. */
+	int (*items)(oe_store *s, int64_t case_id, int kind, oe_arena *a, oe_case_item **out,
+		     size_t *n);
+	/* By id, or by stix_id when not NULL. */
+	int (*item_get)(oe_store *s, int64_t id, const char *stix_id, oe_arena *a,
+			oe_case_item *out);
+	/* The update of task_id by org_id; OE_ENOTFOUND when none. */
+	int (*item_update_of)(oe_store *s, int64_t task_id, int64_t org_id, oe_arena *a,
+			      oe_case_item *out);
+	/* A new item (it->id set on return). */
+	int (*item_create)(oe_store *s, oe_case_item *it, int64_t obj_key);
+	/* Write text, author, assignee, due, done and modified of it. */
+	int (*item_update)(oe_store *s, const oe_case_item *it);
+	int (*timeline_add)(oe_store *s, int64_t case_id, oe_time ts, const char *actor,
+			    int64_t org_id, const char *kind, const char *text);
+	int (*timeline)(oe_store *s, int64_t case_id, oe_arena *a, oe_case_event **out, size_t *n);
+} oe_case_store_ops;
 
 typedef struct oe_store_ops {
 	const char *name;
@@ -641,6 +736,7 @@ typedef struct oe_store_ops {
 	const oe_share_store_ops *share;
 	const oe_taxii_store_ops *taxii;
 	const oe_auth_store_ops *auth;
+	const oe_case_store_ops *cases;
 } oe_store_ops;
 
 struct oe_store {
