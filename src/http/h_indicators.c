@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "core/tlp.h"
 #include "http.h"
+#include "service/cases.h"
 #include "service/share.h"
 
 /* Indicators in one POST /api/v1/indicators body; larger sets go through
@@ -511,6 +512,20 @@ int oe_h_indicator_get(oe_req *r)
 					      oe_json_time(rs.first), "last", oe_json_time(rs.last),
 					      "recent", recent));
 	}
+	/* The joint cases it is part of, as far as the caller may see them. */
+	oe_case_row *cr;
+	size_t ncr;
+	json_t *cases = json_array();
+	int cret =
+	    oe_svc_cases_linking(&r->ctx, OE_CASE_LINK_INDICATOR, d.row.v.stix_id, 20, &cr, &ncr);
+	if (cret && cret != OE_EPERM)
+		return oe_http_fail(r, cret);
+	for (size_t i = 0; !cret && i < ncr; i++)
+		json_array_append_new(cases, json_pack("{s:s,s:o,s:s,s:s}", "id", cr[i].stix_id,
+						       "title", oe_json_string_lossy(cr[i].title),
+						       "status", cr[i].status ? "closed" : "open",
+						       "tlp", oe_tlp_name((oe_tlp)cr[i].tlp)));
+	json_object_set_new(j, "cases", cases);
 	json_object_set_new(j, "correlation",
 			    json_pack("{s:I,s:I,s:I,s:I,s:I}", "orgs", (json_int_t)d.row.n_orgs,
 				      "events", (json_int_t)d.nevents, "partner_events",

@@ -781,3 +781,27 @@ int oe_svc_case_note_add(oe_ctx *c, const char *id, const char *text, oe_case_it
 		return ret;
 	return s->ops->cases->item_get(s, it.id, NULL, c->arena, out);
 }
+
+int oe_svc_cases_linking(oe_ctx *c, int kind, const char *ref, size_t limit, oe_case_row **out,
+			 size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (!may_read(&c->viewer))
+		return OE_EPERM;
+	oe_case_row *rows;
+	size_t cnt;
+	/* Ask for more than shown: some may not be visible. */
+	int ret =
+	    c->store->ops->cases->linking(c->store, kind, ref, limit * 4, c->arena, &rows, &cnt);
+	if (ret)
+		return ret;
+	size_t k = 0;
+	for (size_t i = 0; i < cnt && k < limit; i++)
+		if (oe_may_see_in(&c->viewer, (oe_tlp)rows[i].tlp, rows[i].org_id,
+				  rows[i].group_id))
+			rows[k++] = rows[i];
+	*out = rows;
+	*n = k;
+	return 0;
+}

@@ -99,6 +99,11 @@ int oe_svc_case_list(oe_ctx *c, int status, const char *cursor_in, size_t limit,
 		     oe_case_detail **out, size_t *n, char next[OE_CURSOR_LEN + 1]);
 /* id is "grouping--<uuid>". */
 int oe_svc_case_get(oe_ctx *c, const char *id, oe_case_detail *out);
+/* The cases the caller may see that link to ref (an indicator's, report's
+ * or event's id; kind OE_CASE_LINK_*), newest change first, at most
+ * limit: for the views of what they link to. */
+int oe_svc_cases_linking(oe_ctx *c, int kind, const char *ref, size_t limit, oe_case_row **out,
+			 size_t *n);
 /* The origin organisation's analysts and admins only (OE_EPERM). */
 int oe_svc_case_patch(oe_ctx *c, const char *id, const oe_case_patch *p, oe_case_detail *out,
 		      oe_case_err *e);

@@ -205,6 +205,22 @@ static int sc_links(oe_store *s, int64_t case_id, oe_arena *a, oe_case_link **ou
 	    case_id, a, sizeof(oe_case_link), fill_link, (void **)out, n);
 }
 
+static int sc_linking(oe_store *s, int kind, const char *ref, size_t limit, oe_arena *a,
+		      oe_case_row **out, size_t *n)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st =
+	    oe_sq_prep(q, "SELECT " CASE_COLS "JOIN case_links l ON l.case_id=c.id "
+			  "WHERE l.kind=?1 AND l.ref=?2 ORDER BY c.modified DESC,c.id "
+			  "DESC LIMIT ?3");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int(st, 1, kind);
+	sqlite3_bind_text(st, 2, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	return oe_sq_rows_st(q, st, a, sizeof(**out), fill_case, (void **)out, n);
+}
+
 static int sc_link(oe_store *s, int64_t case_id, int kind, const char *ref, bool add, oe_time now,
 		   bool *changed)
 {
@@ -415,6 +431,7 @@ const oe_case_store_ops oe_sqlite_case_ops = {
     .participants = sc_participants,
     .participants_set = sc_participants_set,
     .links = sc_links,
+    .linking = sc_linking,
     .link = sc_link,
     .links_clear = sc_links_clear,
     .items = sc_items,

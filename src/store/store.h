@@ -609,6 +609,10 @@ typedef struct oe_case_store_ops {
 	/* Make the case name exactly orgs[0..n). */
 	int (*participants_set)(oe_store *s, int64_t case_id, const int64_t *orgs, size_t n);
 	int (*links)(oe_store *s, int64_t case_id, oe_arena *a, oe_case_link **out, size_t *n);
+	/* The cases linking to ref (a kind of OE_CASE_LINK_*), newest change
+	 * first, at most limit. */
+	int (*linking)(oe_store *s, int kind, const char *ref, size_t limit, oe_arena *a,
+		       oe_case_row **out, size_t *n);
 	/* Add (true) or remove a link; *changed says whether it did anything. */
 	int (*link)(oe_store *s, int64_t case_id, int kind, const char *ref, bool add, oe_time now,
 		    bool *changed);

@@ -175,6 +175,12 @@ async function main() {
 		t.eq(nodes, 3, 'its graph links the three reports');
 		await screen(page, 'indicator');
 		const indicatorUrl = page.url();
+		// Share it with CN: the sharing group {ID, CN}.
+		await page.fill('#i-group', 'id-cn');
+		await page.click('form.actions button[type=submit]');
+		await page.waitForSelector('#toast.show');
+		await page.waitForFunction(() => document.querySelector('#i-group') && document.querySelector('#i-group').value === 'id-cn');
+		t.includes(await page.textContent('dl.facts'), 'id-cn', 'the indicator is now shared with the group {ID, CN}');
 
 		// --- a joint case, shared with CN ------------------------------------------------------
 		await page.click('#nav a[data-view="cases"]');
@@ -183,8 +189,9 @@ async function main() {
 		await page.fill('#c-desc', 'Calls from a fake bank officer asking for OTP codes, seen in ID and CN.');
 		await page.selectOption('#c-tlp', 'amber');
 		await page.fill('#c-group', 'id-cn');
+		await page.fill('#c-parts', 'CN-CAC');
 		await page.click('#new-case button[type=submit]');
-		await page.waitForSelector('#tasks');
+		await page.waitForSelector('#t-title');
 		const caseUrl = page.url();
 		const caseId = decodeURIComponent(caseUrl.split('#/case/')[1]);
 		t.ok(caseId.startsWith('grouping--'), 'the case is created and shown', caseId);
@@ -201,6 +208,10 @@ async function main() {
 		await page.selectOption('#add-case-indicators', caseId);
 		await page.click('section:has(#add-case-indicators) button');
 		await page.waitForSelector('#toast.show');
+		await page.waitForSelector('svg.graph');
+		await page.reload();
+		await page.waitForSelector('svg.graph .node.case');
+		t.ok(true, "the indicator's graph now links the case");
 		await page.goto(caseUrl);
 		await page.waitForSelector('#links');
 		t.includes(await page.textContent('#links'), PHONE, 'the case links the indicator');

@@ -166,6 +166,19 @@ def indicator_reports(t, n, analyst, bank):
     t.ok(len(ev) == 1 and ev[0]["partner"] is True, "the bank's event is marked as another organisation's", j["events"])
     t.eq(j["correlation"]["partner_events"], 1, "and counted as such")
 
+    # Joint cases that link it: listed for whoever may see the case.
+    t.eq(j["cases"], [], "no case links it yet")
+    c = n.post("/api/v1/cases", {"title": "Fake bank officer calls", "tlp": "amber"}, key=analyst)
+    t.eq(c.status, 201, "an analyst opens a case (AMBER, no group)")
+    cid = c.json()["id"]
+    r = n.post(f"/api/v1/cases/{cid}/links", {"indicators": [hit["id"]]}, key=analyst)
+    t.eq(r.status, 200, "and links the phone to it")
+    j = n.get("/api/v1/indicators/" + hit["id"], key=analyst).json()
+    t.eq([(x["id"], x["title"], x["status"], x["tlp"]) for x in j["cases"]],
+         [(cid, "Fake bank officer calls", "open", "amber")], "the indicator lists the case")
+    j = n.get("/api/v1/indicators/" + hit["id"], key=bank).json()
+    t.eq(j["cases"], [], "another organisation does not learn of the AMBER case through the indicator")
+
 
 def console_files(t, n):
     r = n.get("/console/", key=None)

@@ -632,11 +632,15 @@
       el('p', {}, el('label', { for: 'c-desc', text: S('console.case.description') }), el('textarea', { id: 'c-desc', rows: '3' })),
       el('p', {}, el('label', { for: 'c-tlp', text: 'TLP' }), el('select', { id: 'c-tlp' }, TLPS.map((t) => el('option', { value: t, selected: t === 'amber', text: 'TLP:' + t.toUpperCase() })))),
       el('p', {}, el('label', { for: 'c-group', text: S('console.ind.share_group') }), el('input', { id: 'c-group', autocomplete: 'off' })),
+      el('p', {}, el('label', { for: 'c-parts', text: S('console.case.participants_input') }), el('input', { id: 'c-parts', autocomplete: 'off', 'aria-describedby': 'c-parts-hint' }),
+        el('span', { id: 'c-parts-hint', class: 'muted small', text: S('console.case.participants_hint') })),
       el('p', {}, el('button', { type: 'submit', text: S('console.case.create'), disabled: !canWrite })));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const body = { title: $('c-title').value.trim(), description: $('c-desc').value.trim() || undefined, tlp: $('c-tlp').value };
       if ($('c-group').value.trim()) body.sharing_group = $('c-group').value.trim();
+      const parts = $('c-parts').value.split(',').map((x) => x.trim()).filter((x) => x);
+      if (parts.length) body.participants = parts;
       try { const c = await api('POST', '/api/v1/cases', body); location.hash = '#/case/' + encodeURIComponent(c.id); } catch (e) { failed(e); }
     });
     const tabs = el('p', { class: 'tabs' },
@@ -686,9 +690,9 @@
       el('p', {}, tlpBadge(c.tlp), ' ', el('span', { class: 'muted', text: S('console.case.status.' + c.status) }), ' ', statusBtn),
       c.description ? el('p', { class: 'description', text: c.description }) : null,
       dl([
-        [S('console.case.origin'), c.origin_org + (c.origin_node ? ' · ' + c.origin_node : '')],
+        [S('console.case.origin'), c.origin_org + (c.origin_node && c.origin_node !== c.origin_org ? ' · ' + c.origin_node : '')],
         [S('console.ind.group'), c.sharing_group || '—'],
-        [S('console.case.participants'), el('ul', { class: 'plain', id: 'participants' }, c.participants.map((p) => el('li', { text: p.org + (p.country ? ' (' + p.country + ')' : '') + (p.node ? ' · ' + p.node : '') })))],
+        [S('console.case.participants'), el('ul', { class: 'plain', id: 'participants' }, c.participants.map((p) => el('li', { text: p.org + (p.country ? ' (' + p.country + ')' : '') + (p.node && p.node !== p.org ? ' · ' + p.node : '') })))],
         [S('console.case.modified'), fmtTime(c.modified)],
       ]),
       el('section', {}, el('h2', { text: S('console.case.linked') }),
@@ -731,7 +735,7 @@
       rows.length ? el('ol', {}, rows.map((r) => el('li', {}, el('a', { href: '#/indicator/' + encodeURIComponent(r.id), text: r.value }), ' · ' + S('console.dash.reports_n', { n: r.reports }))))
         : el('p', { class: 'muted', text: S('console.none') }))));
     const peerTable = tableOf([S('console.dash.peer'), S('console.dash.last_success'), S('console.dash.lag'), S('console.dash.last_error')],
-      (peers.peers || []).map((p) => [p.name + ' (' + p.org + ')',
+      (peers.peers || []).map((p) => [p.name + (p.org !== p.name ? ' (' + p.org + ')' : ''),
         p.pulls ? fmtTime(p.last_success) : S('console.dash.no_pull'),
         p.lag_seconds === null || p.lag_seconds === undefined ? '—' : fmtDuration(p.lag_seconds),
         p.last_error || '—']));

@@ -46,6 +46,7 @@ CREATE TABLE case_links (
   added   INTEGER NOT NULL,
   PRIMARY KEY (case_id, kind, ref)
 ) WITHOUT ROWID;
+CREATE INDEX case_links_by_ref ON case_links (ref, kind);
 
 -- Notes (kind 0), tasks (1) and task updates (2): a STIX note each, of
 -- its author's organisation. A task update is another organisation's
