@@ -45,7 +45,7 @@ def main(t):
         t.eq((r.json()["imported"], r.json()["updated"]), (1, 0), "batch counts are B's own: no hint of A")
         g = n.get("/api/v1/indicators/" + sid, key=B).json()
         t.eq((g["confidence"], g["correlation"], g["sightings"], g["first_seen"] is not None),
-             (20, {"orgs": 1, "events": 0, "sightings": 0}, [], True),
+             (20, {"orgs": 1, "events": 0, "partner_events": 0, "sightings": 0, "reports": 0}, [], True),
              "B's view: B's confidence, no hidden org, no hidden sighting")
         a = n.get("/api/v1/indicators/" + sid, key=A).json()
         t.eq((a["tlp"], a["confidence"], a["correlation"]["orgs"], a["correlation"]["sightings"]),
