@@ -175,6 +175,11 @@ async function main() {
 		t.eq(nodes, 3, 'its graph links the three reports');
 		await screen(page, 'indicator');
 		const indicatorUrl = page.url();
+		// Gather it into a new event.
+		await page.fill('#ev-title', 'Fake bank officer wave, November');
+		await page.click('#event-form button[type=submit]');
+		await page.waitForFunction(() => /Fake bank officer wave/.test(document.querySelector('main').textContent));
+		t.includes(await page.textContent('#headline'), 'in 1 events', 'a new event made from the indicator view links it');
 		// Share it with CN: the sharing group {ID, CN}.
 		await page.fill('#i-group', 'id-cn');
 		await page.click('form.actions button[type=submit]');

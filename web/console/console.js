@@ -588,7 +588,28 @@
       el('section', {}, el('h2', { text: S('console.ind.events', { n: ind.events.length }) }), ind.events.length ? events : el('p', { class: 'muted', text: S('console.none') })),
       el('section', {}, el('h2', { text: S('console.ind.sightings', { n: c.sightings }) }), ind.sightings.length ? sightings : el('p', { class: 'muted', text: S('console.none') })),
       canWrite ? el('section', {}, el('h2', { text: S('console.case.add_title') }), await caseChooser('indicators', ind.id).catch(() => null)) : null,
+      canWrite ? eventForm(ind) : null,
       auditBox(ind.id));
+  }
+
+  function eventForm(ind) {
+    /* A new event around this value, under the value's own marking. */
+    const title = el('input', { id: 'ev-title', required: true, maxlength: '200', autocomplete: 'off' });
+    const tlp = el('select', { id: 'ev-tlp' }, TLPS.map((x) => el('option', { value: x, selected: x === ind.tlp, text: 'TLP:' + x.toUpperCase() })));
+    const form = el('form', { class: 'inline', id: 'event-form' },
+      el('label', { for: 'ev-title', text: S('console.event.title') }), title,
+      el('label', { for: 'ev-tlp', text: 'TLP' }), tlp,
+      el('button', { type: 'submit', text: S('console.event.create') }));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!title.value.trim()) return;
+      try {
+        await api('POST', '/api/v1/events', { title: title.value.trim(), tlp: tlp.value, indicators: [{ value: ind.value }] });
+        toast(S('console.event.created'));
+        await route();
+      } catch (e) { failed(e); }
+    });
+    return el('section', {}, el('h2', { text: S('console.event.add_title') }), form);
   }
 
   /* ---- search --------------------------------------------------------- */
