@@ -42,11 +42,11 @@ static bool etag_matches(const char *inm, const char *etag)
 	return false;
 }
 
-int oe_h_static(oe_req *r)
+/* Answer f (or 304 when the client's copy is current) with its type, ETag,
+ * cache policy and content security policy. */
+static int answer_file(oe_req *r, const oe_web_file *f, const char *cache, const char *csp,
+		       bool page)
 {
-	const oe_web_file *f = oe_web_static_file(r->path_id);
-	if (!f)
-		return oe_http_error(r, 404, "not_found", "no such static file");
 	bool fresh = etag_matches(oe_http_header(r, "If-None-Match"), f->etag);
 	int status = fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
 	/* The bytes are static: libmicrohttpd sends them without a copy. */
@@ -54,22 +54,33 @@ int oe_h_static(oe_req *r)
 	    fresh ? 0 : f->len, fresh ? NULL : (void *)f->data, MHD_RESPMEM_PERSISTENT);
 	if (!resp)
 		return MHD_NO;
-	const char *v = oe_http_arg(r, "v");
-	bool versioned = v && strcmp(v, oe_web_static_version) == 0;
 	MHD_add_response_header(resp, "Content-Type", f->ctype);
 	MHD_add_response_header(resp, "ETag", f->etag);
-	MHD_add_response_header(resp, "Cache-Control",
-				versioned ? "public, max-age=" YEAR_SECONDS ", immutable"
-					  : "no-cache");
+	MHD_add_response_header(resp, "Cache-Control", cache);
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "Content-Security-Policy", csp);
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	if (page) {
+		MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+		MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	}
 	oe_http_count(r, status);
 	int ret = MHD_queue_response(r->conn, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+int oe_h_static(oe_req *r)
+{
+	const oe_web_file *f = oe_web_static_file(r->path_id);
+	if (!f)
+		return oe_http_error(r, 404, "not_found", "no such static file");
+	const char *v = oe_http_arg(r, "v");
+	bool versioned = v && strcmp(v, oe_web_static_version) == 0;
+	return answer_file(r, f,
+			   versioned ? "public, max-age=" YEAR_SECONDS ", immutable" : "no-cache",
+			   "default-src 'none'; frame-ancestors 'none'; base-uri 'none'", false);
 }
 
 /* GET /console/ and /console/{name}: the analyst console, a page and a
@@ -83,26 +94,9 @@ int oe_h_console(oe_req *r)
 	const oe_web_file *f = oe_web_console_file(name);
 	if (!f)
 		return oe_http_error(r, 404, "not_found", "no such console file");
-	bool fresh = etag_matches(oe_http_header(r, "If-None-Match"), f->etag);
-	int status = fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
-	struct MHD_Response *resp = MHD_create_response_from_buffer(
-	    fresh ? 0 : f->len, fresh ? NULL : (void *)f->data, MHD_RESPMEM_PERSISTENT);
-	if (!resp)
-		return MHD_NO;
-	MHD_add_response_header(resp, "Content-Type", f->ctype);
-	MHD_add_response_header(resp, "ETag", f->etag);
-	MHD_add_response_header(resp, "Cache-Control", "no-cache");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Cross-Origin-Resource-Policy", "same-origin");
-	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'none'; script-src 'self'; style-src 'self'; "
-				"img-src 'self' blob:; connect-src 'self'; frame-src blob:; "
-				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	oe_http_count(r, status);
-	int ret = MHD_queue_response(r->conn, (unsigned)status, resp);
-	MHD_destroy_response(resp);
-	return ret;
+	return answer_file(r, f, "no-cache",
+			   "default-src 'none'; script-src 'self'; style-src 'self'; "
+			   "img-src 'self' blob:; connect-src 'self'; frame-src blob:; "
+			   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+			   true);
 }

@@ -14,12 +14,10 @@
 // On every screen: axe-core finds no serious or critical violation, no
 // script error or Content-Security-Policy violation happens, and a
 // screenshot goes to $OE_ARTIFACTS (console-*.png). Speaks TAP.
-import fs from 'node:fs';
-import { TAP, Node, requireTools, launch, screenshot } from './harness.mjs';
+import { TAP, Node, requireTools, launch, screenshot, axeCheck } from './harness.mjs';
 
-const { playwright, axePath } = requireTools();
+const { playwright } = requireTools();
 const t = new TAP();
-const AXE = fs.readFileSync(axePath, 'utf8');
 const SYNC = ['--set', 'sync.interval=1s', '--set', 'sync.backoff_max=2s'];
 const PHONE = '+6281377788899';
 const PASSWORD = { ID: 'kata-sandi-yang-panjang-1', CN: 'a-long-passphrase-for-wei' };
@@ -42,27 +40,8 @@ async function waitFor(cond, ms = 60000) {
 	return v;
 }
 
-// axe-core, evaluated through the DevTools protocol: the page's policy
-// forbids injected script tags, and this test keeps the policy on.
-async function axeCheck(page, name) {
-	await page.evaluate(AXE);
-	const res = await page.evaluate(async () => {
-		// eslint-disable-next-line no-undef
-		const r = await axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.map((v) => ({
-			id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\s+/g, ' ')),
-		}));
-	});
-	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	const minor = res.filter((v) => !bad.includes(v));
-	if (minor.length) console.log(`# axe: ${name}: lesser findings: ${minor.map((v) => `${v.impact} ${v.id}`).join(', ')}`);
-	t.ok(bad.length === 0, `axe: ${name}: no serious or critical violations`,
-		bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.join('\n  ')}`).join('\n'));
-}
-
 async function screen(page, name) {
-	await axeCheck(page, name);
+	await axeCheck(t, page, name);
 	await screenshot(page, 'console-' + name.replace(/[^a-z0-9]+/gi, '-'));
 }
 

@@ -218,3 +218,29 @@ export async function screenshot(page, name) {
 	fs.mkdirSync(ARTIFACTS, { recursive: true });
 	await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/* ---- accessibility ---------------------------------------------------------- */
+
+let axeSource = null;
+
+// axe-core on the page as it is: no serious or critical violation is one
+// TAP case. The script is evaluated through the DevTools protocol, so a
+// page's Content-Security-Policy (which forbids injected script tags)
+// stays on while it runs.
+export async function axeCheck(t, page, name) {
+	if (!axeSource) axeSource = fs.readFileSync(path.join(SRC, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+	await page.evaluate(axeSource);
+	const res = await page.evaluate(async () => {
+		// eslint-disable-next-line no-undef
+		const r = await axe.run(document, { resultTypes: ['violations'] });
+		return r.violations.map((v) => ({
+			id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\s+/g, ' ')),
+		}));
+	});
+	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+	const minor = res.filter((v) => !bad.includes(v));
+	if (minor.length) console.log(`# axe: ${name}: lesser findings: ${minor.map((v) => `${v.impact} ${v.id}`).join(', ')}`);
+	t.ok(bad.length === 0, `axe: ${name}: no serious or critical violations`,
+		bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.join('\n  ')}`).join('\n'));
+}

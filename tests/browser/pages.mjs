@@ -10,9 +10,9 @@
 //   - the receipt never in a URL; no script error or CSP violation;
 //   - axe-core on every screen: no serious or critical violation.
 // Screenshots of each screen go to $OE_ARTIFACTS. Speaks TAP.
-import { TAP, Node, requireTools, strings, launch, screenshot } from './harness.mjs';
+import { TAP, Node, requireTools, strings, launch, screenshot, axeCheck } from './harness.mjs';
 
-const { playwright, axePath } = requireTools();
+const { playwright } = requireTools();
 const t = new TAP();
 const LANGS = ['id', 'en', 'zh'];
 const S = Object.fromEntries(LANGS.map((l) => [l, strings(l)]));
@@ -270,42 +270,24 @@ async function followUp(browser, lang, receipt) {
 
 /* ---- accessibility -------------------------------------------------------- */
 
-// The CSP forbids injected scripts: axe runs in a context that bypasses it.
-async function axeCheck(page, name) {
-	await page.addScriptTag({ path: axePath });
-	const res = await page.evaluate(async () => {
-		// eslint-disable-next-line no-undef
-		const r = await axe.run(document, { resultTypes: ['violations'] });
-		return r.violations.map((v) => ({
-			id: v.id, impact: v.impact, help: v.help,
-			nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\s+/g, ' ')),
-		}));
-	});
-	const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-	const minor = res.filter((v) => !bad.includes(v));
-	if (minor.length) console.log(`# axe: ${name}: lesser findings: ${minor.map((v) => `${v.impact} ${v.id}`).join(', ')}`);
-	t.ok(bad.length === 0, `axe: ${name}: no serious or critical violations`,
-		bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.join('\n  ')}`).join('\n'));
-}
-
 async function accessibility(browser) {
 	for (const lang of LANGS) {
 		const context = await browser.newContext({ viewport: MOBILE, bypassCSP: true });
 		const page = await context.newPage();
 		for (const p of ['/', '/report', '/check', '/follow-up']) {
 			await page.goto(`${NODE.url}${p}?lang=${lang}`);
-			await axeCheck(page, `${lang} ${p}`);
+			await axeCheck(t, page, `${lang} ${p}`);
 		}
 		// The states only a POST reaches.
 		await page.goto(`${NODE.url}/check?lang=${lang}`);
 		await page.fill('#value', '0812-3456-7890');
 		await page.click('#check-submit');
 		await page.waitForSelector('#check-result section.result');
-		await axeCheck(page, `${lang} check result`);
+		await axeCheck(t, page, `${lang} check result`);
 		await page.goto(`${NODE.url}/follow-up?lang=${lang}`);
 		await page.fill('#receipt', receipts[lang]);
 		await submitAndWait(page, '#followup-form button[type="submit"]');
-		await axeCheck(page, `${lang} follow-up report`);
+		await axeCheck(t, page, `${lang} follow-up report`);
 		await page.goto(`${NODE.url}/report?lang=${lang}`);
 		await page.selectOption('#category', 'phishing');
 		await page.fill('#description', 'axe');
@@ -314,7 +296,7 @@ async function accessibility(browser) {
 		await page.selectOption('#ident-kind-2', 'email');
 		await page.click('#report-submit');
 		await page.waitForSelector('#js-errors:not([hidden])');
-		await axeCheck(page, `${lang} report error (js)`);
+		await axeCheck(t, page, `${lang} report error (js)`);
 		await context.close();
 	}
 	// Server-rendered pages of POST answers, shown again from their HTML.
@@ -328,7 +310,7 @@ async function accessibility(browser) {
 		const url = `${NODE.url}/report?lang=en&axe=${encodeURIComponent(name)}`;
 		await page.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: saved.html }));
 		await page.goto(url);
-		await axeCheck(page, name);
+		await axeCheck(t, page, name);
 	}
 	await context.close();
 }
