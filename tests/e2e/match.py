@@ -193,6 +193,25 @@ def match_cli(t):
                                 stdin=f, capture_output=True, timeout=600)
         got2 = {(int(l.split("\t")[0]), l.split("\t")[4], l.split("\t")[1]) for l in p2.stdout.decode().splitlines()}
         t.eq(got2, want, "the same from standard input, one thread, as text")
+        # A named file is mapped and scanned in pieces by every thread: the
+        # same answer lines, in the same order, as read from a pipe.
+        p3 = subprocess.run([BIN, "match", "--data", n.dir, "--format", "text", "--threads", "4", log],
+                            capture_output=True, timeout=600)
+        t.ok(p3.returncode == 0 and p3.stdout == p2.stdout,
+             "a mapped file gives the same lines in the same order as standard input")
+        # Several files, the last without a final line end: each numbered
+        # from 1 and named.
+        tail = os.path.join(n.tmp, "tail.log")
+        with open(tail, "w") as f:
+            f.write("nothing here\n\nclient 203.0.113.5#1 (bad7.example): query: A")
+        empty = os.path.join(n.tmp, "empty.log")
+        open(empty, "w").close()
+        p4 = subprocess.run([BIN, "match", "--data", n.dir, "--stats", empty, tail], capture_output=True, timeout=60)
+        hits4 = sorted((h["file"], h["line"], h["indicator"]) for h in map(json.loads, p4.stdout.decode().splitlines()))
+        stats4 = json.loads(p4.stderr.decode().strip().splitlines()[-1])
+        t.ok(p4.returncode == 0 and hits4 == [(tail, 3, "203.0.113.5"), (tail, 3, "bad7.example")] and
+             stats4["lines"] == 3, "several files: named, numbered from 1, a last line without its end counted",
+             (hits4, stats4))
     finally:
         n.close()
 
