@@ -48,6 +48,10 @@ typedef struct {
 	size_t n;
 	oe_scan_cb cb;
 	void *arg;
+	/* The classes of the 64 bytes from wb, one bit a byte (SSE2): word
+	 * runs are read from these, many words a window. */
+	size_t wb; /* SIZE_MAX: none */
+	uint64_t mw, ma, md, mdot, mhi, mnh, mhy;
 	char canon[OE_VALUE_MAX + 1];
 	char host[OE_VALUE_MAX + 1];
 } scan;
@@ -446,31 +450,65 @@ static inline unsigned mm(__m128i v)
 }
 #endif
 
+#ifdef __SSE2__
+/* Classify the 64 bytes from base (all inside the text). */
+static void window_load(scan *x, size_t base)
+{
+	uint64_t w = 0, a = 0, d = 0, dt = 0, hi = 0, nh = 0, hy = 0;
+	for (unsigned k = 0; k < 64; k += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(x->s + base + k));
+		__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		unsigned md = mm(in_range(v, '0', '9')), ma = mm(in_range(low, 'a', 'z'));
+		unsigned mh = mm(in_range(low, 'a', 'f'));
+		unsigned mdot = mm(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		unsigned mhy = mm(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+					       _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+		unsigned mhi = mm(v), mw = md | ma | mdot | mhy | mhi;
+		w |= (uint64_t)mw << k;
+		a |= (uint64_t)ma << k;
+		d |= (uint64_t)md << k;
+		dt |= (uint64_t)mdot << k;
+		hi |= (uint64_t)mhi << k;
+		nh |= (uint64_t)(mw & ~(md | mh)) << k;
+		hy |= (uint64_t)mhy << k;
+	}
+	x->wb = base;
+	x->mw = w;
+	x->ma = a;
+	x->md = d;
+	x->mdot = dt;
+	x->mhi = hi;
+	x->mnh = nh;
+	x->mhy = hy;
+}
+#endif
+
 /* The end of the run of word bytes from i, with the classes of its bytes
- * or-ed into *fp: the class table's answer, 16 bytes a step. */
-static inline size_t word_end(const char *s, size_t i, size_t n, uint8_t *fp)
+ * or-ed into *fp: the class table's answer, read from the window's bits
+ * (many words a window), byte by byte only in the last 63 bytes. */
+static inline size_t word_end(scan *x, size_t i, uint8_t *fp)
 {
 	uint8_t f = *fp;
 	uint8_t c;
+	const char *s = x->s;
+	size_t n = x->n;
 #ifdef __SSE2__
-	while (i + 16 <= n) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-		__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-		__m128i digit = in_range(v, '0', '9'), alpha = in_range(low, 'a', 'z');
-		__m128i hexa = in_range(low, 'a', 'f'), dot = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
-		__m128i hy = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
-					  _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
-		unsigned high = mm(v), md = mm(digit), ma = mm(alpha), mdot = mm(dot), mhy = mm(hy);
-		unsigned word = md | ma | mdot | mhy | high;
-		unsigned len = (unsigned)__builtin_ctz(~word | 0x10000u);
-		unsigned r = (1u << len) - 1;
-		unsigned nonhex = word & ~(md | mm(hexa));
-		f |=
-		    (uint8_t)((len ? B_WORD : 0) | (ma & r ? B_ALPHA : 0) | (md & r ? B_DIGIT : 0) |
-			      (mdot & r ? B_DOT : 0) | (high & r ? B_HIGH : 0) |
-			      (nonhex & r ? B_NONHEX : 0) | (mhy & r ? B_HYUN : 0));
+	for (;;) {
+		if (i < x->wb || i - x->wb >= 64) { /* outside the window (or none) */
+			if (i + 64 > n)
+				break;
+			window_load(x, i);
+		}
+		unsigned off = (unsigned)(i - x->wb);
+		uint64_t nw = ~x->mw >> off; /* the bits above the window read as word */
+		unsigned len = nw ? (unsigned)__builtin_ctzll(nw) : 64 - off;
+		uint64_t r = (len == 64 ? ~0ull : (1ull << len) - 1) << off;
+		f |= (uint8_t)((len ? B_WORD : 0) | (x->ma & r ? B_ALPHA : 0) |
+			       (x->md & r ? B_DIGIT : 0) | (x->mdot & r ? B_DOT : 0) |
+			       (x->mhi & r ? B_HIGH : 0) | (x->mnh & r ? B_NONHEX : 0) |
+			       (x->mhy & r ? B_HYUN : 0));
 		i += len;
-		if (len < 16) {
+		if (off + len < 64) {
 			*fp = f;
 			return i;
 		}
@@ -495,6 +533,7 @@ static void scan_all(const oe_scan_opts *o, const char *s, size_t n, oe_scan_cb 
 	x.n = n;
 	x.cb = cb;
 	x.arg = arg;
+	x.wb = SIZE_MAX;
 	size_t i = 0, from = 0; /* from: where an e-mail's local part may start */
 	while (i < n) {
 		uint8_t c = cls[(unsigned char)s[i]];
@@ -531,7 +570,7 @@ static void scan_all(const oe_scan_opts *o, const char *s, size_t n, oe_scan_cb 
 		}
 		size_t a = i;
 		uint8_t f = 0;
-		i = word_end(s, i, n, &f);
+		i = word_end(&x, i, &f);
 		if (i < n && s[i] == ':') {
 			if (i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/' && i - a <= 16 &&
 			    (C(&x, a) & B_ALPHA) && !(f & (B_DOT | B_HIGH | B_HYUN))) {

@@ -146,9 +146,10 @@ static void run_lines(void **state)
 	oe_match_snap_free(s);
 }
 
-/* The word and URL runs are read 16 bytes a step: a value at every offset
- * from a step's start, ending (or changing class) anywhere in a step, reads
- * the same as on its own. */
+/* Word runs are read from 64-byte windows of class bits and URL ends 16
+ * bytes a step: a value at every offset from a window's start, ending (or
+ * changing class) anywhere in one, or running into the next, reads the
+ * same as on its own. */
 static void at_every_offset(void **state)
 {
 	static const struct {
@@ -169,9 +170,9 @@ static void at_every_offset(void **state)
 	     "url:http://x.example/abcdefghijklmnop@x.example"},
 	    {"081234567890", "phone:+6281234567890"},
 	};
-	char line[256], want[512];
+	char line[512], want[512];
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
-		for (int pad = 0; pad < 20; pad++) {
+		for (int pad = 0; pad < 80; pad++) {
 			snprintf(line, sizeof(line), "%*s%s x", pad, "", cases[c].in);
 			snprintf(want, sizeof(want), "%s", cases[c].want);
 			const char *got = scan(line);
