@@ -101,6 +101,11 @@ def cli_lookup(t, n):
     code, out, _ = run("lookup", "--data", n.dir, "--org", "Bank", "x.amber-only.example", "mail.evil.co.uk")
     t.eq([hows(json.loads(l)) for l in out.splitlines()], [[], [("parent-domain", "evil.co.uk")]],
          "oureyes lookup --org shows that organisation's view (AMBER of another hidden)")
+    r = n.post("/api/v1/indicators", {"value": "tagged.example", "tlp": "green", "tags": ["phishing", "bank"]})
+    code, out, _ = run("lookup", "--data", n.dir, "www.tagged.example")
+    h = json.loads(out)["hits"]
+    t.ok(r.status == 201 and len(h) == 1 and sorted(h[0]["indicator"]["tags"]) == ["bank", "phishing"] and
+         h[0]["indicator"]["tlp"] == "green", "a full read keeps each assertion's tags", h)
     code, out, _ = run("lookup", "--data", n.dir, "not a value at all", check=False)
     t.ok(code == 1 and json.loads(out.splitlines()[0])["error"], "a value of no known type: exit 1 and its error")
 
