@@ -5,8 +5,10 @@
  *
  * Beyond "does not crash", it checks what callers rely on: every token's
  * text lies inside the input; canonical forms are bounded and lower-case
- * where they must be; a scan of the same bytes gives the same tokens; and
- * matching the text as lines counts every line. */
+ * where they must be; a scan of the same bytes gives the same tokens; one
+ * pass over all the lines (oe_scan_lines, as matching does) gives the
+ * tokens of a scan of each line on its own; and matching the text as lines
+ * counts every line. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +18,14 @@
 
 typedef struct {
 	const char *s;
-	size_t n, count;
+	size_t n, count, lines;
 	uint64_t sum;
 } seen;
+
+static void line_end(void *arg)
+{
+	((seen *)arg)->lines++;
+}
 
 static void check(void *arg, const oe_scan_token *t)
 {
@@ -33,6 +40,11 @@ static void check(void *arg, const oe_scan_token *t)
 				abort();
 	x->count++;
 	x->sum = x->sum * 31 + (uint64_t)t->type * 7 + t->text_len + (uint64_t)(t->text - x->s);
+	for (size_t i = 0; t->canon && i < t->canon_len; i++)
+		x->sum = x->sum * 131 + (unsigned char)t->canon[i];
+	for (size_t i = 0; t->host && i < t->host_len; i++)
+		x->sum = x->sum * 137 + (unsigned char)t->host[i];
+	x->sum = x->sum * 31 + t->ip4 + t->ip6[0] + t->ip6[15] + (uint64_t)t->host_type;
 }
 
 static oe_match_snap *snap;
@@ -81,6 +93,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	oe_scan_text(&o, s, size, check, &a);
 	oe_scan_text(&o, s, size, check, &b);
 	if (a.count != b.count || a.sum != b.sum)
+		abort();
+	seen c = {.s = s, .n = size}, d = {.s = s, .n = size};
+	for (size_t i = 0; i < size;) {
+		const char *nlp = memchr(s + i, '\n', size - i);
+		size_t e = nlp ? (size_t)(nlp - s) : size;
+		oe_scan_text(&o, s + i, e - i, check, &c);
+		if (nlp)
+			c.lines++;
+		i = e + 1;
+	}
+	oe_scan_lines(&o, s, size, check, line_end, &d);
+	if (c.count != d.count || c.sum != d.sum || c.lines != d.lines)
 		abort();
 	oe_buf out = OE_BUF_INIT;
 	oe_match_run r = {.mc = {.snap = snap, .viewer = {1, OE_ROLE_ADMIN}, .now = 2},

@@ -11,6 +11,8 @@
 #include "cli.h"
 #include "core/misp.h"
 #include "core/tlp.h"
+#include "match/match.h"
+#include "service/matcher.h"
 #include "service/render.h"
 
 /* Largest file `oureyes import` reads in one piece. */
@@ -309,8 +311,10 @@ done:
 static const char lookup_help[] =
     "usage: oureyes lookup --data DIR [--org NAME] VALUE...\n\n"
     "Look each VALUE up (its type detected and canonicalised) and print one JSON\n"
-    "line per value: value, type, match, hits, warninglist. Exit 0 when all were\n"
-    "understood, 1 otherwise.\n";
+    "line per value: value, type, match, hits, warninglist, as GET /api/v1/lookup\n"
+    "answers: every live indicator is read into the matcher first, so a hit's how\n"
+    "is exact, cidr, parent-domain or url-host. Exit 0 when all were understood,\n"
+    "1 otherwise.\n";
 
 int oe_cmd_lookup(int argc, char **argv)
 {
@@ -340,11 +344,25 @@ int oe_cmd_lookup(int argc, char **argv)
 		return rc;
 	oe_arena a = OE_ARENA_INIT;
 	oe_ctx ctx = {.node = node, .store = store, .actor = "cli", .arena = &a};
+	oe_matcher *m = NULL;
+	oe_match_snap *snap = NULL;
 	if ((rc = oe_cli_viewer("lookup", store, org, &a, &ctx.viewer)))
 		goto out;
+	/* The server's semantics: a snapshot of every live indicator, built
+	 * here as the server builds its own. */
+	int ret = oe_matcher_new(&m);
+	if (!ret)
+		ret = oe_svc_match_load(store, &snap);
+	if (ret) {
+		oe_cli_err("lookup", "cannot read the indicators: %s", oe_strerror(ret));
+		rc = 1;
+		goto out;
+	}
+	oe_matcher_publish(m, snap);
+	node->match = m;
 	for (int i = optind; i < argc; i++) {
 		oe_lookup_result l;
-		int ret = oe_svc_lookup(&ctx, argv[i], strlen(argv[i]), &l);
+		ret = oe_svc_lookup(&ctx, argv[i], strlen(argv[i]), &l);
 		if (ret) {
 			oe_cli_err("lookup", "%s", oe_strerror(ret));
 			rc = 1;
@@ -356,6 +374,8 @@ int oe_cmd_lookup(int argc, char **argv)
 		oe_arena_clear(&a);
 	}
 out:
+	node->match = NULL;
+	oe_matcher_free(m);
 	oe_arena_clear(&a);
 	oe_store_close(store);
 	oe_node_free(node);

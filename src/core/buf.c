@@ -64,11 +64,6 @@ void oe_buf_add(oe_buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
-void oe_buf_adds(oe_buf *b, const char *s)
-{
-	oe_buf_add(b, s, strlen(s));
-}
-
 void oe_buf_addc(oe_buf *b, char c)
 {
 	oe_buf_add(b, &c, 1);

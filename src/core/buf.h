@@ -12,6 +12,7 @@
 #define OE_BUF_H
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "common.h"
 
@@ -39,7 +40,12 @@ void oe_buf_free(oe_buf *b);
 void oe_buf_clear(oe_buf *b);
 
 void oe_buf_add(oe_buf *b, const void *p, size_t n);
-void oe_buf_adds(oe_buf *b, const char *s);
+/* Inline, so that the length of a literal is known when compiling: JSON
+ * answers are written from dozens of them. */
+static inline void oe_buf_adds(oe_buf *b, const char *s)
+{
+	oe_buf_add(b, s, strlen(s));
+}
 void oe_buf_addc(oe_buf *b, char c);
 void oe_buf_printf(oe_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void oe_buf_vprintf(oe_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "http.h"
+#include "match/match.h"
 #include "oe_config.h"
 #include "service/share.h"
 
@@ -67,6 +68,40 @@ static int peer_metrics(oe_req *r, oe_buf *b)
 	return 0;
 }
 
+/* The matcher that lookups read: whether there is one, what its snapshot
+ * holds, how many were published and how old the current one is. */
+static void matcher_metrics(oe_buf *b, oe_matcher *mt)
+{
+	oe_buf_printf(b,
+		      "# HELP oureyes_matcher_up Whether lookups are answered from the in-memory "
+		      "matcher (0: from the store).\n"
+		      "# TYPE oureyes_matcher_up gauge\n"
+		      "oureyes_matcher_up %d\n",
+		      mt ? 1 : 0);
+	if (!mt)
+		return;
+	oe_match_stats st;
+	const oe_match_snap *snap = oe_matcher_enter(mt);
+	oe_match_snap_stats(snap, &st);
+	oe_matcher_leave(mt);
+	uint64_t gen = oe_matcher_generation(mt);
+	oe_time pub = oe_matcher_published(mt), now = oe_now();
+	oe_buf_printf(b,
+		      "# HELP oureyes_matcher_indicators Entries in the matcher's snapshot (base "
+		      "and delta layers).\n"
+		      "# TYPE oureyes_matcher_indicators gauge\n"
+		      "oureyes_matcher_indicators %zu\n"
+		      "# HELP oureyes_matcher_generation Snapshots published since the start.\n"
+		      "# TYPE oureyes_matcher_generation counter\n"
+		      "oureyes_matcher_generation %llu\n"
+		      "# HELP oureyes_matcher_snapshot_age_seconds Since the snapshot in use was "
+		      "published (a new one is published when indicators change).\n"
+		      "# TYPE oureyes_matcher_snapshot_age_seconds gauge\n"
+		      "oureyes_matcher_snapshot_age_seconds %.3f\n",
+		      st.total, (unsigned long long)gen,
+		      pub && now > pub ? (double)(now - pub) / 1e6 : 0.0);
+}
+
 int oe_h_metrics(oe_req *r)
 {
 	/* Node-wide counts include every organisation's restricted data: they
@@ -127,6 +162,7 @@ int oe_h_metrics(oe_req *r)
 		      "# TYPE oureyes_orgs gauge\n"
 		      "oureyes_orgs %lld\n",
 		      (long long)ind, (long long)ev, (long long)st, (long long)orgs);
+	matcher_metrics(&b, r->srv->node->match);
 	int64_t open[OE_RC__COUNT], overdue[OE_RC__COUNT];
 	if ((ret = r->ctx.store->ops->report->counts(r->ctx.store, oe_now(), open, overdue,
 						     OE_RC__COUNT))) {

@@ -301,28 +301,57 @@ json_t *oe_http_body_json(oe_req *r)
 
 /* ---- routing and auth ------------------------------------------------ */
 
+/* Each route's path, cut once: its length, and for "prefix{id}suffix"
+ * the prefix and suffix lengths, so that routing a request compares
+ * lengths and bytes and never searches a pattern. */
+typedef struct {
+	uint16_t pl, pre, suf;
+	uint8_t kind; /* 0 exact, 1 prefix ("...*"), 2 with {id} */
+} route_shape;
+
+static route_shape shapes[OE_ARRAY_SIZE(routes)];
+static pthread_once_t shapes_once = PTHREAD_ONCE_INIT;
+
+static void shapes_init(void)
+{
+	for (size_t i = 0; i < OE_ARRAY_SIZE(routes); i++) {
+		const char *p = routes[i].path, *brace = strstr(p, "{id}");
+		size_t pl = strlen(p);
+		route_shape *sh = &shapes[i];
+		sh->pl = (uint16_t)pl;
+		if (pl && p[pl - 1] == '*') {
+			sh->kind = 1;
+		} else if (brace) {
+			sh->kind = 2;
+			sh->pre = (uint16_t)(brace - p);
+			sh->suf = (uint16_t)(pl - sh->pre - 4);
+		}
+	}
+}
+
 /* The route for method and url, or NULL. The methods the path accepts are
  * listed in allow ("GET, POST"), empty when no route has the path. */
 static const oe_route *route_find(const char *method, const char *url, char idbuf[],
 				  const char **id, char *allow, size_t allowcap)
 {
+	pthread_once(&shapes_once, shapes_init);
 	const oe_route *found = NULL;
 	size_t al = 0, ul = strlen(url);
 	*id = NULL;
 	allow[0] = '\0';
 	for (size_t i = 0; i < OE_ARRAY_SIZE(routes); i++) {
 		const char *p = routes[i].path;
-		const char *brace = strstr(p, "{id}");
-		size_t idl = 0, pl = strlen(p);
-		if (pl && p[pl - 1] == '*') {
+		const route_shape *sh = &shapes[i];
+		size_t idl = 0;
+		if (sh->kind == 1) {
 			/* a prefix: the handler reads the rest of the path */
-			if (strncmp(url, p, pl - 1) != 0)
+			if (ul < sh->pl - 1u || memcmp(url, p, sh->pl - 1u) != 0)
 				continue;
-		} else if (brace) {
+		} else if (sh->kind == 2) {
 			/* prefix{id}suffix, the id one non-empty path segment */
-			size_t pre = (size_t)(brace - p), suf = strlen(brace + 4);
-			if (ul <= pre + suf || strncmp(url, p, pre) != 0 ||
-			    strcmp(url + ul - suf, brace + 4) != 0)
+			size_t pre = sh->pre, suf = sh->suf;
+			if (ul <= pre + suf || memcmp(url, p, pre) != 0 ||
+			    memcmp(url + ul - suf, p + pre + 4, suf) != 0)
 				continue;
 			idl = ul - pre - suf;
 			if (idl > OE_PATH_ID_MAX || memchr(url + pre, '/', idl))
@@ -331,15 +360,20 @@ static const oe_route *route_find(const char *method, const char *url, char idbu
 				memcpy(idbuf, url + pre, idl);
 				idbuf[idl] = '\0';
 			}
-		} else if (strcmp(url, p) != 0) {
+		} else if (ul != sh->pl || memcmp(url, p, ul) != 0) {
 			continue;
 		}
-		int w =
-		    snprintf(allow + al, allowcap - al, "%s%s", al ? ", " : "", routes[i].method);
-		if (w > 0 && (size_t)w < allowcap - al)
-			al += (size_t)w;
+		size_t ml = strlen(routes[i].method);
+		if (al + 2 + ml < allowcap) {
+			if (al) {
+				memcpy(allow + al, ", ", 2);
+				al += 2;
+			}
+			memcpy(allow + al, routes[i].method, ml + 1);
+			al += ml;
+		}
 		if (!found && strcmp(method, routes[i].method) == 0) {
-			*id = brace ? idbuf : NULL;
+			*id = sh->kind == 2 ? idbuf : NULL;
 			found = &routes[i];
 		}
 	}
@@ -441,7 +475,10 @@ static int authenticate(oe_req *r)
 	} else if (ret) {
 		ret = oe_http_fail(r, ret);
 	} else {
-		snprintf(r->actor, sizeof(r->actor), "key:%.16s", key + 3);
+		/* "key:" and the key's public id (16 characters) */
+		memcpy(r->actor, "key:", 4);
+		memcpy(r->actor + 4, key + 3, 16);
+		r->actor[20] = '\0';
 		ret = MHD_YES;
 	}
 	sodium_memzero(basic, sizeof(basic));
@@ -488,7 +525,7 @@ static oe_req *req_new(oe_server *srv, struct MHD_Connection *conn, const char *
 	r->ctx.arena = &r->arena;
 	r->ctx.actor = r->actor;
 	r->ctx.viewer.role = OE_ROLE_PUBLIC;
-	snprintf(r->actor, sizeof(r->actor), "public");
+	memcpy(r->actor, "public", sizeof("public"));
 	return r;
 }
 
@@ -771,8 +808,9 @@ int oe_server_start(oe_node *node, oe_server **out, char *err, size_t errcap)
 	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
 	    (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-	    s, MHD_OPTION_ARRAY, tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_ARRAY,
+	    tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
 	if (cert) {
 		sodium_memzero(key, strlen(key));
 		free(cert);

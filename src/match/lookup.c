@@ -146,13 +146,33 @@ static oe_match_hit *hit(const oe_match_ctx *c, const oe_match_layer *l, uint32_
 	return h;
 }
 
+/* Decimal digits of v (< 1000) at p: the end. */
+static char *dec(char *p, unsigned v)
+{
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+/* "a.b.c.d" or "a.b.c.d/len" into h->buf, by hand: a lookup answers one
+ * per address hit, and printf cost more than the match. */
 static void fmt4(oe_match_hit *h, uint32_t ip, int len)
 {
-	int k = len < 0 ? snprintf(h->buf, sizeof(h->buf), "%u.%u.%u.%u", ip >> 24, ip >> 16 & 255,
-				   ip >> 8 & 255, ip & 255)
-			: snprintf(h->buf, sizeof(h->buf), "%u.%u.%u.%u/%d", ip >> 24,
-				   ip >> 16 & 255, ip >> 8 & 255, ip & 255, len);
-	h->len = k > 0 ? (size_t)k : 0;
+	char *p = h->buf;
+	for (int i = 3; i >= 0; i--) {
+		p = dec(p, ip >> (8 * i) & 255);
+		if (i)
+			*p++ = '.';
+	}
+	if (len >= 0) {
+		*p++ = '/';
+		p = dec(p, (unsigned)len);
+	}
+	*p = '\0';
+	h->len = (size_t)(p - h->buf);
 }
 
 static void fmt6(oe_match_hit *h, const uint32_t w[4], int len)

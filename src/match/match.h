@@ -185,5 +185,7 @@ const oe_match_snap *oe_matcher_enter(oe_matcher *m);
 void oe_matcher_leave(oe_matcher *m);
 /* How many snapshots were published: readers can wait for a change. */
 uint64_t oe_matcher_generation(oe_matcher *m);
+/* When the current snapshot was published (0: never). */
+oe_time oe_matcher_published(oe_matcher *m);
 
 #endif

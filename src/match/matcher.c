@@ -21,6 +21,7 @@
 struct oe_matcher {
 	_Atomic(oe_match_snap *) cur;
 	atomic_uint_fast64_t generation;
+	_Atomic oe_time published; /* when cur was published */
 };
 
 int oe_matcher_new(oe_matcher **out)
@@ -30,6 +31,7 @@ int oe_matcher_new(oe_matcher **out)
 		return OE_ENOMEM;
 	atomic_init(&m->cur, NULL);
 	atomic_init(&m->generation, 0);
+	atomic_init(&m->published, 0);
 	*out = m;
 	return 0;
 }
@@ -47,6 +49,7 @@ void oe_matcher_publish(oe_matcher *m, oe_match_snap *s)
 	/* The release half of the exchange publishes the snapshot's contents
 	 * with its pointer; readers load it with acquire. */
 	oe_match_snap *old = atomic_exchange_explicit(&m->cur, s, memory_order_acq_rel);
+	atomic_store_explicit(&m->published, oe_now(), memory_order_relaxed);
 	atomic_fetch_add_explicit(&m->generation, 1, memory_order_release);
 	if (old) {
 		urcu_bp_synchronize_rcu();
@@ -69,4 +72,9 @@ void oe_matcher_leave(oe_matcher *m)
 uint64_t oe_matcher_generation(oe_matcher *m)
 {
 	return atomic_load_explicit(&m->generation, memory_order_acquire);
+}
+
+oe_time oe_matcher_published(oe_matcher *m)
+{
+	return atomic_load_explicit(&m->published, memory_order_relaxed);
 }

@@ -175,17 +175,26 @@ void oe_match_run_piece(oe_match_run *r, const char *text, size_t len)
 	oe_scan_text(&r->scan, text, len, on_token, r);
 }
 
+static void on_line(void *arg)
+{
+	oe_match_run *r = arg;
+	r->nseen = 0;
+	r->line++;
+	r->lines++;
+}
+
 void oe_match_run_lines(oe_match_run *r, const char *text, size_t len)
 {
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *e = nl ? nl : end;
-		r->nseen = 0;
-		if (r->mc.snap)
-			oe_scan_text(&r->scan, p, (size_t)(e - p), on_token, r);
-		r->line++;
-		r->lines++;
-		p = nl ? nl + 1 : end;
+	r->nseen = 0;
+	if (r->mc.snap) {
+		/* One pass over all the lines: no per-line search for its end
+		 * and no per-line start-up. */
+		oe_scan_lines(&r->scan, text, len, on_token, on_line, r);
+	} else {
+		for (const char *p = text, *end = text + len;
+		     p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+			on_line(r);
 	}
+	if (len && text[len - 1] != '\n')
+		on_line(r); /* the last line, without its end */
 }

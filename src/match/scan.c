@@ -10,6 +10,9 @@
 
 #include <arpa/inet.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum {
 	B_WORD = 1,
@@ -45,6 +48,10 @@ typedef struct {
 	size_t n;
 	oe_scan_cb cb;
 	void *arg;
+	/* The classes of the 64 bytes from wb, one bit a byte (SSE2): word
+	 * runs are read from these, many words a window. */
+	size_t wb; /* SIZE_MAX: none */
+	uint64_t mw, ma, md, mdot, mhi, mnh, mhy;
 	char canon[OE_VALUE_MAX + 1];
 	char host[OE_VALUE_MAX + 1];
 } scan;
@@ -308,12 +315,34 @@ static bool url_end_char(unsigned char c)
 	return c <= ' ' || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`' || c == 0x7f;
 }
 
+/* The first byte at or after e that ends a URL, or n: 16 bytes a step. */
+static size_t url_end(const char *s, size_t e, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i sp = _mm_set1_epi8(' ');
+	for (; e + 16 <= n; e += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + e));
+		__m128i m = _mm_cmpeq_epi8(_mm_min_epu8(v, sp), v); /* <= ' ' */
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('\'')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('`')));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits)
+			return e + (size_t)__builtin_ctz(bits);
+	}
+#endif
+	while (e < n && !url_end_char((unsigned char)s[e]))
+		e++;
+	return e;
+}
+
 /* A URL whose scheme is [a, colon) and "://" follows: the end. */
 static size_t try_url(scan *x, size_t a, size_t colon)
 {
-	size_t as = colon + 3, e = as;
-	while (e < x->n && !url_end_char((unsigned char)x->s[e]))
-		e++;
+	size_t as = colon + 3, e = url_end(x->s, as, x->n);
 	/* Punctuation that ends a sentence around a link is not part of it. */
 	while (e > as && strchr(".,;:!?)]}", x->s[e - 1]))
 		e--;
@@ -407,13 +436,115 @@ static void word(scan *x, size_t a, size_t b, uint8_t f)
 	}
 }
 
-void oe_scan_text(const oe_scan_opts *o, const char *s, size_t n, oe_scan_cb cb, void *arg)
+#ifdef __SSE2__
+/* Bytes of v in [lo, hi]. */
+static inline __m128i in_range(__m128i v, char lo, char hi)
 {
-	scan x = {.o = o, .s = s, .n = n, .cb = cb, .arg = arg};
+	__m128i t = _mm_sub_epi8(v, _mm_set1_epi8(lo));
+	return _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8((char)(hi - lo))), t);
+}
+
+static inline unsigned mm(__m128i v)
+{
+	return (unsigned)_mm_movemask_epi8(v);
+}
+#endif
+
+#ifdef __SSE2__
+/* Classify the 64 bytes from base (all inside the text). */
+static void window_load(scan *x, size_t base)
+{
+	uint64_t w = 0, a = 0, d = 0, dt = 0, hi = 0, nh = 0, hy = 0;
+	for (unsigned k = 0; k < 64; k += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(x->s + base + k));
+		__m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		unsigned md = mm(in_range(v, '0', '9')), ma = mm(in_range(low, 'a', 'z'));
+		unsigned mh = mm(in_range(low, 'a', 'f'));
+		unsigned mdot = mm(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+		unsigned mhy = mm(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+					       _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+		unsigned mhi = mm(v), mw = md | ma | mdot | mhy | mhi;
+		w |= (uint64_t)mw << k;
+		a |= (uint64_t)ma << k;
+		d |= (uint64_t)md << k;
+		dt |= (uint64_t)mdot << k;
+		hi |= (uint64_t)mhi << k;
+		nh |= (uint64_t)(mw & ~(md | mh)) << k;
+		hy |= (uint64_t)mhy << k;
+	}
+	x->wb = base;
+	x->mw = w;
+	x->ma = a;
+	x->md = d;
+	x->mdot = dt;
+	x->mhi = hi;
+	x->mnh = nh;
+	x->mhy = hy;
+}
+#endif
+
+/* The end of the run of word bytes from i, with the classes of its bytes
+ * or-ed into *fp: the class table's answer, read from the window's bits
+ * (many words a window), byte by byte only in the last 63 bytes. */
+static inline size_t word_end(scan *x, size_t i, uint8_t *fp)
+{
+	uint8_t f = *fp;
+	uint8_t c;
+	const char *s = x->s;
+	size_t n = x->n;
+#ifdef __SSE2__
+	for (;;) {
+		if (i < x->wb || i - x->wb >= 64) { /* outside the window (or none) */
+			if (i + 64 > n)
+				break;
+			window_load(x, i);
+		}
+		unsigned off = (unsigned)(i - x->wb);
+		uint64_t nw = ~x->mw >> off; /* the bits above the window read as word */
+		unsigned len = nw ? (unsigned)__builtin_ctzll(nw) : 64 - off;
+		uint64_t r = (len == 64 ? ~0ull : (1ull << len) - 1) << off;
+		f |= (uint8_t)((len ? B_WORD : 0) | (x->ma & r ? B_ALPHA : 0) |
+			       (x->md & r ? B_DIGIT : 0) | (x->mdot & r ? B_DOT : 0) |
+			       (x->mhi & r ? B_HIGH : 0) | (x->mnh & r ? B_NONHEX : 0) |
+			       (x->mhy & r ? B_HYUN : 0));
+		i += len;
+		if (off + len < 64) {
+			*fp = f;
+			return i;
+		}
+	}
+#endif
+	while (i < n && (c = cls[(unsigned char)s[i]]) & B_WORD) {
+		f |= c;
+		i++;
+	}
+	*fp = f;
+	return i;
+}
+
+static void scan_all(const oe_scan_opts *o, const char *s, size_t n, oe_scan_cb cb,
+		     oe_scan_line_cb nl, void *arg)
+{
+	/* Not "scan x = {...}": that would clear the two value buffers, a
+	 * few KiB, for every line. */
+	scan x;
+	x.o = o;
+	x.s = s;
+	x.n = n;
+	x.cb = cb;
+	x.arg = arg;
+	x.wb = SIZE_MAX;
 	size_t i = 0, from = 0; /* from: where an e-mail's local part may start */
 	while (i < n) {
 		uint8_t c = cls[(unsigned char)s[i]];
 		if (!(c & B_WORD)) {
+			if (s[i] == '\n' && nl) {
+				/* No candidate spans a line end: the next line
+				 * starts afresh. */
+				nl(arg);
+				i = from = i + 1;
+				continue;
+			}
 			if (s[i] == '+' && o->phones && i + 1 < n && s[i + 1] >= '0' &&
 			    s[i + 1] <= '9' && (i == 0 || !(C(&x, i - 1) & (B_ALPHA | B_DIGIT)))) {
 				size_t e = try_phone_intl(&x, i);
@@ -439,10 +570,7 @@ void oe_scan_text(const oe_scan_opts *o, const char *s, size_t n, oe_scan_cb cb,
 		}
 		size_t a = i;
 		uint8_t f = 0;
-		while (i < n && (c = cls[(unsigned char)s[i]]) & B_WORD) {
-			f |= c;
-			i++;
-		}
+		i = word_end(&x, i, &f);
 		if (i < n && s[i] == ':') {
 			if (i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/' && i - a <= 16 &&
 			    (C(&x, a) & B_ALPHA) && !(f & (B_DOT | B_HIGH | B_HYUN))) {
@@ -475,6 +603,17 @@ void oe_scan_text(const oe_scan_opts *o, const char *s, size_t n, oe_scan_cb cb,
 		}
 		word(&x, a, i, f);
 	}
+}
+
+void oe_scan_text(const oe_scan_opts *o, const char *s, size_t n, oe_scan_cb cb, void *arg)
+{
+	scan_all(o, s, n, cb, NULL, arg);
+}
+
+void oe_scan_lines(const oe_scan_opts *o, const char *s, size_t n, oe_scan_cb cb,
+		   oe_scan_line_cb nl, void *arg)
+{
+	scan_all(o, s, n, cb, nl, arg);
 }
 
 /* The region's calling codes: the member states of the networks oureyes

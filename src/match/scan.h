@@ -58,7 +58,15 @@ typedef void (*oe_scan_cb)(void *arg, const oe_scan_token *t);
  * oe_scan_opts.phone_cc; NULL when the table does not know it. */
 const char *oe_scan_calling_code(const char *region);
 
+/* Called at each line end ('\n') by oe_scan_lines. */
+typedef void (*oe_scan_line_cb)(void *arg);
+
 /* Scan the n bytes at s (one line, or any text). */
 void oe_scan_text(const oe_scan_opts *o, const char *s, size_t n, oe_scan_cb cb, void *arg);
+/* Scan n bytes of lines in one pass: the same candidates as oe_scan_text
+ * on each line, with nl called at each '\n' (after the candidates of the
+ * line it ends). A candidate never spans a line end. */
+void oe_scan_lines(const oe_scan_opts *o, const char *s, size_t n, oe_scan_cb cb,
+		   oe_scan_line_cb nl, void *arg);
 
 #endif

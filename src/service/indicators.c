@@ -624,6 +624,42 @@ static int split_tags(oe_arena *a, const char *t, size_t n, const char *const **
 	return 0;
 }
 
+/* The STIX id of an indicator ("indicator--" and its UUIDv5, a SHA-1 of
+ * type and value) into id[64]. The same values are looked up again and
+ * again (a bank checks the same bad domain for every payment to it), so
+ * each thread keeps the last few: a direct-mapped cache of short values. */
+#define ID_CACHE      64
+#define ID_CACHE_VMAX 80
+
+static _Thread_local struct {
+	uint8_t type, len; /* len 0: empty */
+	char value[ID_CACHE_VMAX];
+	char id[48];
+} id_cache[ID_CACHE];
+
+static void hit_id(oe_itype t, const char *value, char id[64])
+{
+	size_t n = strlen(value);
+	uint32_t h = (uint32_t)t * 0x9e3779b9u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)value[i]) * 0x01000193u;
+	__typeof__(id_cache[0]) *e = &id_cache[(h ^ h >> 16) % ID_CACHE];
+	if (e->len && e->len == n && e->type == (uint8_t)t && !memcmp(e->value, value, n)) {
+		memcpy(id, e->id, sizeof(e->id));
+		return;
+	}
+	oe_uuid u;
+	oe_indicator_uuid(t, value, &u);
+	memcpy(id, "indicator--", 11);
+	oe_uuid_format(&u, id + 11);
+	if (n && n <= ID_CACHE_VMAX) {
+		e->type = (uint8_t)t;
+		e->len = (uint8_t)n;
+		memcpy(e->value, value, n);
+		memcpy(e->id, id, sizeof(e->id));
+	}
+}
+
 /* The hits of the node's matcher: copied into the arena while the
  * snapshot is held, so the answer outlives it. */
 static int lookup_matcher(oe_ctx *c, oe_itype t, const char *v, oe_lookup_result *out)
@@ -660,12 +696,10 @@ static int lookup_matcher(oe_ctx *c, oe_itype t, const char *v, oe_lookup_result
 	out->nhits = n;
 	for (size_t i = 0; i < n; i++) {
 		oe_lookup_hit *o = &out->hits[i];
-		oe_uuid u;
-		char us[OE_UUID_STR];
-		oe_indicator_uuid(o->type, o->value, &u);
-		oe_uuid_format(&u, us);
-		snprintf(o->id, sizeof(o->id), "indicator--%s", us);
-		o->warninglist = warn(c, o->type, o->value);
+		hit_id(o->type, o->value, o->id);
+		/* The value looked up itself: its warning list is known. */
+		o->warninglist = o->type == t && !strcmp(o->value, v) ? out->warninglist
+								      : warn(c, o->type, o->value);
 	}
 	return 0;
 }

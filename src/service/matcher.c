@@ -90,6 +90,190 @@ static int add_orgs(oe_store *s, oe_match_builder *b)
 	return ret;
 }
 
+/* ---- a pipelined read ---------------------------------------------------
+ * Reading the store and adding to the builder take about the same time, so
+ * a full read runs them on two threads: this one steps through the rows and
+ * copies each into a batch, another adds the batches' rows to the builder.
+ * A batch is a run of records: a row header, its assertions (tags as
+ * offsets), its value, then the tags' bytes. */
+
+#define BATCH_BYTES ((size_t)1 << 20)
+#define BATCHES	    4 /* in flight: memory stays at a few MiB */
+
+typedef struct {
+	int64_t type;
+	size_t len, n, tags;
+} rec_head;
+
+typedef struct {
+	char *data;
+	size_t len, cap;
+} batch;
+
+typedef struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	batch q[BATCHES]; /* full batches, oldest at head */
+	size_t head, count;
+	bool done; /* no more batches */
+	int err;   /* the builder's first error: the reader stops */
+	char *spare[BATCHES + 1];
+	size_t nspare;
+	batch cur; /* the one being filled (reader) */
+	feed f;	   /* the builder's side */
+} pipe_state;
+
+static char *take_spare(pipe_state *p)
+{
+	pthread_mutex_lock(&p->lock);
+	char *b = p->nspare ? p->spare[--p->nspare] : NULL;
+	pthread_mutex_unlock(&p->lock);
+	return b ? b : malloc(BATCH_BYTES);
+}
+
+/* Hand the current batch over (waiting while BATCHES are queued). */
+static int push(pipe_state *p)
+{
+	pthread_mutex_lock(&p->lock);
+	while (p->count == BATCHES && !p->err)
+		pthread_cond_wait(&p->cond, &p->lock);
+	int err = p->err;
+	if (!err) {
+		p->q[(p->head + p->count) % BATCHES] = p->cur;
+		p->count++;
+		pthread_cond_broadcast(&p->cond);
+	} else {
+		free(p->cur.data);
+	}
+	pthread_mutex_unlock(&p->lock);
+	p->cur.data = NULL;
+	p->cur.len = p->cur.cap = 0;
+	return err;
+}
+
+static int copy_row(void *arg, const oe_scan_row *row)
+{
+	pipe_state *p = arg;
+	size_t tags = 0;
+	for (size_t i = 0; i < row->n; i++)
+		tags += row->a[i].tags_len;
+	size_t need = sizeof(rec_head) + row->n * sizeof(oe_match_assertion) + row->len + tags;
+	need = (need + 7) & ~(size_t)7;
+	if (p->cur.data && p->cur.len + need > p->cur.cap) {
+		int ret = push(p);
+		if (ret)
+			return ret;
+	}
+	if (!p->cur.data) {
+		/* A row larger than a batch (thousands of assertions) gets a
+		 * batch of its own. */
+		p->cur.cap = need > BATCH_BYTES ? need : BATCH_BYTES;
+		p->cur.data = need > BATCH_BYTES ? malloc(need) : take_spare(p);
+		if (!p->cur.data)
+			return OE_ENOMEM;
+	}
+	char *o = p->cur.data + p->cur.len;
+	rec_head h = {.type = row->type, .len = row->len, .n = row->n, .tags = tags};
+	memcpy(o, &h, sizeof(h));
+	oe_match_assertion *a = (oe_match_assertion *)(o + sizeof(h));
+	char *v = (char *)(a + row->n), *t = v + row->len;
+	size_t toff = 0;
+	for (size_t i = 0; i < row->n; i++) {
+		const oe_scan_assertion *x = &row->a[i];
+		a[i] = (oe_match_assertion){
+		    .org_id = x->org_id,
+		    .tlp = x->tlp,
+		    .confidence = x->confidence,
+		    .valid_until = x->valid_until,
+		    .revoked = x->revoked,
+		    .group_id = x->group_id,
+		    .tags = x->tags_len ? (const char *)(uintptr_t)(toff + 1) : NULL,
+		    .tags_len = x->tags_len};
+		if (x->tags_len)
+			memcpy(t + toff, x->tags, x->tags_len);
+		toff += x->tags_len;
+	}
+	memcpy(v, row->value, row->len);
+	p->cur.len += need;
+	return 0;
+}
+
+/* The builder's thread: every record of every batch, in order. */
+static void *build_run(void *arg)
+{
+	pipe_state *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (!p->count && !p->done)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (!p->count) {
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		batch b = p->q[p->head];
+		p->head = (p->head + 1) % BATCHES;
+		p->count--;
+		pthread_cond_broadcast(&p->cond);
+		int err = p->err;
+		pthread_mutex_unlock(&p->lock);
+		for (size_t off = 0; !err && off < b.len;) {
+			rec_head h;
+			memcpy(&h, b.data + off, sizeof(h));
+			oe_match_assertion *a = (oe_match_assertion *)(b.data + off + sizeof(h));
+			const char *v = (const char *)(a + h.n), *t = v + h.len;
+			for (size_t i = 0; i < h.n; i++)
+				if (a[i].tags)
+					a[i].tags = t + ((uintptr_t)a[i].tags - 1);
+			err =
+			    oe_match_builder_add(p->f.b, (oe_itype)h.type, v, h.len, a, h.n, true);
+			off += (sizeof(h) + h.n * sizeof(*a) + h.len + h.tags + 7) & ~(size_t)7;
+		}
+		pthread_mutex_lock(&p->lock);
+		if (err && !p->err)
+			p->err = err;
+		if (b.cap == BATCH_BYTES && p->nspare < OE_ARRAY_SIZE(p->spare))
+			p->spare[p->nspare++] = b.data;
+		else
+			free(b.data);
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+/* Every indicator of the store into f->b, the builder on a second thread. */
+static int scan_pipelined(oe_store *s, feed *f)
+{
+	pipe_state p = {.f = *f};
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.cond, NULL);
+	pthread_t th;
+	if (pthread_create(&th, NULL, build_run, &p) != 0) {
+		pthread_mutex_destroy(&p.lock);
+		pthread_cond_destroy(&p.cond);
+		return s->ops->indicator_scan(s, 0, feed_row, f);
+	}
+	int ret = s->ops->indicator_scan(s, 0, copy_row, &p);
+	if (!ret && p.cur.data && p.cur.len)
+		ret = push(&p);
+	pthread_mutex_lock(&p.lock);
+	p.done = true;
+	pthread_cond_broadcast(&p.cond);
+	pthread_mutex_unlock(&p.lock);
+	pthread_join(th, NULL);
+	if (!ret)
+		ret = p.err;
+	free(p.cur.data);
+	for (size_t i = 0; i < p.count; i++)
+		free(p.q[(p.head + i) % BATCHES].data);
+	for (size_t i = 0; i < p.nspare; i++)
+		free(p.spare[i]);
+	f->a = p.f.a;
+	f->acap = p.f.acap;
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.cond);
+	return ret;
+}
+
 /* Everything in the store, read inside the caller's read transaction. */
 static int read_base(oe_store *s, oe_match_layer **out, size_t *n)
 {
@@ -97,7 +281,7 @@ static int read_base(oe_store *s, oe_match_layer **out, size_t *n)
 	int ret = oe_match_builder_new(false, oe_now(), &f.b);
 	if (ret)
 		return ret;
-	if (!(ret = add_orgs(s, f.b)) && !(ret = s->ops->indicator_scan(s, 0, feed_row, &f)))
+	if (!(ret = add_orgs(s, f.b)) && !(ret = scan_pipelined(s, &f)))
 		*n = oe_match_builder_count(f.b, NULL);
 	free(f.a);
 	if (ret) {

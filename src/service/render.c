@@ -25,6 +25,21 @@ static void wtime(oe_buf *b, const char *key, oe_time t)
 	oe_buf_addc(b, '"');
 }
 
+/* A decimal integer, without printf. */
+static void wint(oe_buf *b, long long v)
+{
+	char d[24];
+	size_t k = sizeof(d);
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do {
+		d[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--k] = '-';
+	oe_buf_add(b, d + k, sizeof(d) - k);
+}
+
 static void wstr(oe_buf *b, const char *key, const char *v)
 {
 	wkey(b, key);
@@ -105,12 +120,18 @@ json_t *oe_render_import(const oe_import_set *set, const oe_import_result *res)
  * (the whole record is GET /api/v1/indicators/{id}). */
 static void render_hit_buf(oe_buf *b, const oe_lookup_hit *h)
 {
+	/* By hand, without printf: a lookup answers one of these per hit,
+	 * and formatting cost more than the match. */
 	oe_buf_adds(b, "{\"id\":");
 	oe_json_write_str(b, h->id);
-	oe_buf_printf(b, ",\"type\":\"%s\"", oe_itype_name(h->type));
+	oe_buf_adds(b, ",\"type\":\"");
+	oe_buf_adds(b, oe_itype_name(h->type));
+	oe_buf_addc(b, '"');
 	wstr(b, "value", h->value);
-	oe_buf_printf(b, ",\"tlp\":\"%s\",\"confidence\":%d", oe_tlp_name((oe_tlp)h->tlp),
-		      h->confidence);
+	oe_buf_adds(b, ",\"tlp\":\"");
+	oe_buf_adds(b, oe_tlp_name((oe_tlp)h->tlp));
+	oe_buf_adds(b, "\",\"confidence\":");
+	wint(b, h->confidence);
 	oe_buf_adds(b, ",\"tags\":[");
 	for (size_t i = 0; i < h->ntags; i++) {
 		if (i)
@@ -129,18 +150,23 @@ static void render_hit_buf(oe_buf *b, const oe_lookup_hit *h)
 	}
 	oe_buf_adds(b, ",\"revoked\":false");
 	wstr(b, "warninglist", h->warninglist);
-	oe_buf_printf(b, ",\"orgs\":%lld}", (long long)h->n_orgs);
+	oe_buf_adds(b, ",\"orgs\":");
+	wint(b, h->n_orgs);
+	oe_buf_addc(b, '}');
 }
 
 void oe_render_lookup_buf(oe_buf *b, const oe_lookup_result *l)
 {
 	oe_buf_adds(b, "{\"value\":");
 	oe_json_write_str(b, l->value ? l->value : l->input);
-	if (l->type)
-		oe_buf_printf(b, ",\"type\":\"%s\"", oe_itype_name(l->type));
-	else
+	if (l->type) {
+		oe_buf_adds(b, ",\"type\":\"");
+		oe_buf_adds(b, oe_itype_name(l->type));
+		oe_buf_addc(b, '"');
+	} else {
 		oe_buf_adds(b, ",\"type\":null");
-	oe_buf_printf(b, ",\"match\":%s,\"hits\":[", l->match ? "true" : "false");
+	}
+	oe_buf_adds(b, l->match ? ",\"match\":true,\"hits\":[" : ",\"match\":false,\"hits\":[");
 	for (size_t i = 0; i < l->nhits; i++) {
 		const oe_lookup_hit *h = &l->hits[i];
 		oe_buf_adds(b, i ? ",{\"indicator\":" : "{\"indicator\":");

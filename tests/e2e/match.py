@@ -45,6 +45,8 @@ def main(t):
         bank = key(n, "Bank", "analyst")
         n.start()
         semantics(t, n, bank)
+        cli_lookup(t, n)
+        metrics(t, n)
         freshness(t, n, bank)
         match_api(t, n, bank)
     finally:
@@ -84,6 +86,52 @@ def semantics(t, n, bank):
     r = n.post("/api/v1/lookup", {"values": ["10.200.0.1", "mail.evil.co.uk", "nothing.example"]})
     t.eq([[x["how"] for x in v["hits"]] for v in r.json()["results"]], [["cidr"], ["parent-domain"], []],
          "batch lookups carry how")
+
+
+def cli_lookup(t, n):
+    """oureyes lookup answers as GET /api/v1/lookup does: the matcher's semantics."""
+    values = ["a.b.evil.co.uk", "other.co.uk", "10.1.2.3", "2001:db8::77", "https://www.evil.co.uk/pay",
+              "http://198.51.100.7:8080/x", "http://bad.example/login", "x.amber-only.example"]
+    code, out, _ = run("lookup", "--data", n.dir, *values)
+    cli = [hows(json.loads(l)) for l in out.splitlines()]
+    t.eq(cli, [hows(look(n, v)) for v in values], "oureyes lookup gives the API's hits and how, value by value")
+    t.eq(cli[0], [("parent-domain", "evil.co.uk")], "oureyes lookup finds a parent domain")
+    t.eq(cli[2], [("cidr", "10.1.2.0/24"), ("cidr", "10.0.0.0/8")], "oureyes lookup finds ranges, longest first")
+    t.eq(cli[5], [("url-host", "198.51.100.7")], "oureyes lookup finds a URL's host")
+    code, out, _ = run("lookup", "--data", n.dir, "--org", "Bank", "x.amber-only.example", "mail.evil.co.uk")
+    t.eq([hows(json.loads(l)) for l in out.splitlines()], [[], [("parent-domain", "evil.co.uk")]],
+         "oureyes lookup --org shows that organisation's view (AMBER of another hidden)")
+    r = n.post("/api/v1/indicators", {"value": "tagged.example", "tlp": "green", "tags": ["phishing", "bank"]})
+    code, out, _ = run("lookup", "--data", n.dir, "www.tagged.example")
+    h = json.loads(out)["hits"]
+    t.ok(r.status == 201 and len(h) == 1 and sorted(h[0]["indicator"]["tags"]) == ["bank", "phishing"] and
+         h[0]["indicator"]["tlp"] == "green", "a full read keeps each assertion's tags", h)
+    code, out, _ = run("lookup", "--data", n.dir, "not a value at all", check=False)
+    t.ok(code == 1 and json.loads(out.splitlines()[0])["error"], "a value of no known type: exit 1 and its error")
+
+
+def metric(body, name):
+    for l in body.splitlines():
+        if l.startswith(name + " "):
+            return float(l.split()[1])
+    return None
+
+
+def metrics(t, n):
+    """/metrics shows the matcher: up, entries, snapshots published, age."""
+    m = n.get("/metrics").body
+    up, ind, gen, age = (metric(m, "oureyes_matcher_" + k) for k in ("up", "indicators", "generation",
+                                                                        "snapshot_age_seconds"))
+    t.ok(up == 1 and ind is not None and ind >= 8 and gen is not None and gen >= 1 and age is not None and age >= 0,
+         "/metrics has the matcher's gauges", [l for l in m.splitlines() if "matcher" in l])
+    before = metric(m, "oureyes_lookups_total")
+    look(n, "10.1.2.3")
+    r = n.post("/api/v1/indicators", {"value": "metrics-new.example", "tlp": "green"})
+    m2 = n.get("/metrics").body
+    t.ok(r.status == 201 and metric(m2, "oureyes_matcher_indicators") == ind + 1 and
+         metric(m2, "oureyes_matcher_generation") > gen and metric(m2, "oureyes_lookups_total") == before + 1,
+         "a new indicator adds one entry and publishes a snapshot; a lookup is counted",
+         [l for l in m2.splitlines() if "matcher" in l or "lookups_total" in l])
 
 
 def freshness(t, n, bank):
@@ -193,6 +241,25 @@ def match_cli(t):
                                 stdin=f, capture_output=True, timeout=600)
         got2 = {(int(l.split("\t")[0]), l.split("\t")[4], l.split("\t")[1]) for l in p2.stdout.decode().splitlines()}
         t.eq(got2, want, "the same from standard input, one thread, as text")
+        # A named file is mapped and scanned in pieces by every thread: the
+        # same answer lines, in the same order, as read from a pipe.
+        p3 = subprocess.run([BIN, "match", "--data", n.dir, "--format", "text", "--threads", "4", log],
+                            capture_output=True, timeout=600)
+        t.ok(p3.returncode == 0 and p3.stdout == p2.stdout,
+             "a mapped file gives the same lines in the same order as standard input")
+        # Several files, the last without a final line end: each numbered
+        # from 1 and named.
+        tail = os.path.join(n.tmp, "tail.log")
+        with open(tail, "w") as f:
+            f.write("nothing here\n\nclient 203.0.113.5#1 (bad7.example): query: A")
+        empty = os.path.join(n.tmp, "empty.log")
+        open(empty, "w").close()
+        p4 = subprocess.run([BIN, "match", "--data", n.dir, "--stats", empty, tail], capture_output=True, timeout=60)
+        hits4 = sorted((h["file"], h["line"], h["indicator"]) for h in map(json.loads, p4.stdout.decode().splitlines()))
+        stats4 = json.loads(p4.stderr.decode().strip().splitlines()[-1])
+        t.ok(p4.returncode == 0 and hits4 == [(tail, 3, "203.0.113.5"), (tail, 3, "bad7.example")] and
+             stats4["lines"] == 3, "several files: named, numbered from 1, a last line without its end counted",
+             (hits4, stats4))
     finally:
         n.close()
 

@@ -146,13 +146,76 @@ static void run_lines(void **state)
 	oe_match_snap_free(s);
 }
 
+/* Word runs are read from 64-byte windows of class bits and URL ends 16
+ * bytes a step: a value at every offset from a window's start, ending (or
+ * changing class) anywhere in one, or running into the next, reads the
+ * same as on its own. */
+static void at_every_offset(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"D41D8CD98F00B204E9800998ECF8427E", "md5:d41d8cd98f00b204e9800998ecf8427e"},
+	    {"d41d8cd98f00b204e9800998ecf8427g", ""}, /* a non-hex letter last */
+	    {"da39a3ee5e6b4b0d3255bfef95601890afd80709x.example",
+	     "domain:da39a3ee5e6b4b0d3255bfef95601890afd80709x.example"},
+	    {"a-very-long-label-of-letters.sub_domain.example.org",
+	     "domain:a-very-long-label-of-letters.sub_domain.example.org"},
+	    {"203.0.113.254", "ipv4:203.0.113.254"},
+	    {"1234567890123.5", ""},
+	    {"https://a-long-host-name.example/path/to/page?q=1\"rest",
+	     "url:https://a-long-host-name.example/path/to/page?q=1@a-long-host-name.example"},
+	    {"http://x.example/<b>", "url:http://x.example/@x.example"},
+	    {"http://x.example/abcdefghijklmnop\x7fq",
+	     "url:http://x.example/abcdefghijklmnop@x.example"},
+	    {"081234567890", "phone:+6281234567890"},
+	};
+	char line[512], want[512];
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+		for (int pad = 0; pad < 80; pad++) {
+			snprintf(line, sizeof(line), "%*s%s x", pad, "", cases[c].in);
+			snprintf(want, sizeof(want), "%s", cases[c].want);
+			const char *got = scan(line);
+			if (strcmp(got, want) != 0)
+				fail_msg("pad %d: \"%s\" gave \"%s\", want \"%s\"", pad, line, got,
+					 want);
+		}
+}
+
+/* One pass over lines gives each line's tokens, and a call at each end. */
+static size_t ends;
+
+static void line_end(void *arg)
+{
+	ends++;
+}
+
+static void lines_in_one_pass(void **state)
+{
+	static const char text[] =
+	    "a 10.0.0.1\nevil.example\n\nhttp://x.example/p\n+62 812 3456 7890";
+	acc one = {0}, each = {0};
+	ends = 0;
+	oe_scan_lines(&opts, text, sizeof(text) - 1, collect, line_end, &one);
+	for (const char *p = text, *e; *p; p = *e ? e + 1 : e) {
+		e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		oe_scan_text(&opts, p, (size_t)(e - p), collect, &each);
+	}
+	assert_string_equal(one.out, each.out);
+	assert_string_equal(one.out,
+			    "ipv4:10.0.0.1 domain:evil.example url:http://x.example/p@x.example "
+			    "phone:+6281234567890");
+	assert_int_equal(ends, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(lines),
-	    cmocka_unit_test(not_values),
-	    cmocka_unit_test(binary),
-	    cmocka_unit_test(run_lines),
+	    cmocka_unit_test(lines),	       cmocka_unit_test(not_values),
+	    cmocka_unit_test(binary),	       cmocka_unit_test(run_lines),
+	    cmocka_unit_test(at_every_offset), cmocka_unit_test(lines_in_one_pass),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
