@@ -57,6 +57,16 @@ json_t *oe_stix_assertion_json(const oe_indicator_view *v, const char *group,
 	return o;
 }
 
+json_t *oe_stix_tombstone_json(const char *id, oe_time modified)
+{
+	char t[OE_TIME_BUF];
+	oe_time_format(modified - modified % 1000, t);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "type", "indicator",
+			 "spec_version", "2.1", "id", id, "created", t, "modified", t, "valid_from",
+			 t, "pattern", OE_STIX_TOMBSTONE_PATTERN, "pattern_type", "stix", "revoked",
+			 1);
+}
+
 json_t *oe_stix_org_json(const char *stix_id, const char *name, const char *country,
 			 oe_time created)
 {

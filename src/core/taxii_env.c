@@ -208,12 +208,26 @@ static int indicator(const json_t *o, const oe_canon_opts *co, oe_arena *a, oe_e
 		snprintf(why, whycap, "id: not an indicator id");
 		return OE_EINVAL;
 	}
-	if (!is_id(by, PREFIX_IDENTITY)) {
-		snprintf(why, whycap, "created_by_ref: an identity id is required (the origin)");
-		return OE_EINVAL;
-	}
 	if (get_time(o, "modified", &ind->modified) || !ind->modified) {
 		snprintf(why, whycap, "modified: a timestamp is required");
+		return OE_EINVAL;
+	}
+	if (json_is_true(json_object_get(o, "revoked")) && !json_object_get(o, "x_oureyes_value")) {
+		/* A tombstone: nothing of the object but its id. */
+		if (by && !is_id(by, PREFIX_IDENTITY)) {
+			snprintf(why, whycap, "created_by_ref: not an identity id");
+			return OE_EINVAL;
+		}
+		ind->tombstone = ind->revoked = true;
+		ind->tlp = -1;
+		ind->confidence = -1;
+		if (!(ind->id = oe_arena_strdup(a, id)) ||
+		    (by && !(ind->created_by = oe_arena_strdup(a, by))))
+			return OE_ENOMEM;
+		return 0;
+	}
+	if (!is_id(by, PREFIX_IDENTITY)) {
+		snprintf(why, whycap, "created_by_ref: an identity id is required (the origin)");
 		return OE_EINVAL;
 	}
 	if (get_time(o, "created", &ind->created) || get_time(o, "valid_from", &ind->valid_from) ||

@@ -15,7 +15,8 @@
  * imports nothing of the page. A single object that cannot be taken (no
  * origin, no TLP marking, RED, a value that is not canonical, an id not
  * derived from its origin and value) is refused alone, with its reason,
- * and the rest of the page stands. */
+ * and the rest of the page stands. A revoked indicator without
+ * x_oureyes_value is a tombstone: it needs only an id and modified. */
 #ifndef OE_TAXII_ENV_H
 #define OE_TAXII_ENV_H
 
@@ -58,6 +59,10 @@ typedef struct {
 	size_t nlabels;
 	oe_time created, modified, valid_from, valid_until; /* 0: not given */
 	bool revoked;
+	/* A revocation tombstone (core/stix_obj.h): revoked, without
+	 * x_oureyes_value. Only id and modified are set (created_by when
+	 * given); the receiver revokes what it holds of that id. */
+	bool tombstone;
 	/* x_oureyes_sharing, for AMBER and AMBER+STRICT only: the group's name
 	 * (NULL: none) and its members' identity ids. */
 	const char *group;

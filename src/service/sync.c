@@ -194,7 +194,12 @@ static int set_members(page_ctx *x, int64_t gid, const int64_t *want, size_t n)
 	if (same)
 		return 0;
 	x->groups_changed = true;
-	ret = s->ops->share->member_clear(s, gid);
+	/* Only those who left are removed: each removal serves the member a
+	 * revocation of the group's objects (store/migrations/0007). */
+	for (size_t k = 0; !ret && k < nm; k++)
+		if (m[k].peer_id || !has(want, n, m[k].org_id))
+			ret = s->ops->share->member_remove(s, gid, m[k].peer_id ? 0 : m[k].org_id,
+							   m[k].peer_id);
 	for (size_t i = 0; !ret && i < n; i++)
 		ret = s->ops->share->member_add(s, gid, want[i], 0);
 	return ret;
@@ -290,6 +295,56 @@ static int put(page_ctx *x, const oe_env_indicator *ind, oe_sync_counts *n)
 	return 0;
 }
 
+/* A tombstone (docs/sharing.md, "Revocations"): revoke what this node holds
+ * of that id, found by its key in the TAXII log (every assertion received
+ * is in a collection here). Only the peer it came from, or the origin's
+ * own node, may take it back: a partner that lost the object itself (it
+ * left a group we are still in) passes its tombstone on to us as well,
+ * and that must not take from us what the origin still gives us. Our own
+ * organisations' assertions are only ours to revoke. */
+static int withdraw(page_ctx *x, const oe_peer_row *peer, const oe_env_indicator *ind,
+		    oe_sync_counts *n)
+{
+	oe_store *s = x->c->store;
+	oe_uuid u;
+	if (oe_uuid_parse(ind->id + strlen("indicator--"), &u))
+		return 0;
+	int64_t key = oe_stix_uuid_key(&u);
+	oe_taxii_row *rows;
+	size_t nr;
+	int ret = s->ops->taxii->objects(s, NULL, &key, 1, x->c->arena, &rows, &nr);
+	for (size_t i = 0; !ret && i < nr; i++) {
+		oe_taxii_row *r = &rows[i];
+		char sid[64];
+		if (!r->present)
+			continue;
+		oe_stix_assertion_id(r->v.org_stix_id, r->v.type, r->v.value, sid);
+		if (strcmp(sid, ind->id) != 0)
+			continue;
+		int64_t org;
+		int kind;
+		if ((ret = org_of(x, r->v.org_stix_id, &org, &kind)))
+			return ret;
+		if (kind == OE_ORG_LOCAL)
+			n->own++;
+		else if ((r->via_peer != x->peer_id && r->org_id != peer->org_id) ||
+			 r->v.modified > ind->modified ||
+			 (r->v.modified == ind->modified && r->v.revoked))
+			n->unchanged++;
+		else {
+			oe_indicator_patch p = {.tlp = -1, .confidence = -1, .revoked = 1};
+			ret = s->ops->indicator_patch(s, r->indicator_id, r->org_id, &p,
+						      ind->modified);
+			n->updated += !ret;
+			n->withdrawn += !ret;
+		}
+		return ret; /* one assertion has that id */
+	}
+	if (!ret)
+		n->unchanged++; /* never held here */
+	return ret;
+}
+
 /* Move the cursor, never back: two pulls of one peer at once (the server's
  * and `oureyes sync`) store the same pages twice, harmlessly, and the
  * cursor ends at the later one. */
@@ -330,6 +385,10 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 	}
 	for (size_t i = 0; !ret && i < p->nindicators; i++) {
 		const oe_env_indicator *ind = &p->indicators[i];
+		if (ind->tombstone) {
+			ret = withdraw(&x, &peer, ind, &got);
+			continue;
+		}
 		if (ind->tlp >= OE_TLP_AMBER && !ind->group) {
 			/* No one but its owner may see AMBER without a group; a
 			 * partner that sends it is broken. */
@@ -341,10 +400,12 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 	if (!ret && cursor)
 		ret = cursor_forward(c, peer_id, collection, cursor);
 	if (!ret && (got.created || got.updated || got.refused)) {
-		char detail[200];
+		char detail[220];
 		snprintf(detail, sizeof(detail),
-			 "collection=%.60s created=%zu updated=%zu unchanged=%zu refused=%zu",
-			 collection, got.created, got.updated, got.unchanged, got.refused);
+			 "collection=%.60s created=%zu updated=%zu unchanged=%zu refused=%zu "
+			 "withdrawn=%zu",
+			 collection, got.created, got.updated, got.unchanged, got.refused,
+			 got.withdrawn);
 		ret = s->ops->audit(s, x.now, c->actor, "sync.page", peer.name, detail);
 	}
 	if ((ret = tx_end(s, ret)))
@@ -356,6 +417,7 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 	n->unchanged += got.unchanged;
 	n->own += got.own;
 	n->refused += got.refused;
+	n->withdrawn += got.withdrawn;
 	return 0;
 }
 

@@ -234,17 +234,71 @@ static bool in_scope(const oe_taxii_collection *col, int tlp, int64_t group_id)
 	return false;
 }
 
-/* May the caller have this row of the collection? */
-static bool row_visible(const walk *w, const oe_taxii_row *r)
+/* What the caller gets of a row of the collection. */
+enum { ROW_NONE, ROW_OBJECT, ROW_TOMBSTONE };
+
+/* May the caller see the assertion of r as it is now, in the collection
+ * it is in now (whichever that is)? */
+static bool visible_now(const walk *w, const oe_taxii_row *r)
 {
-	if (r->deleted || !r->present || !in_scope(w->col, r->v.tlp, r->group_id))
-		return false;
-	if (!oe_may_see_in(&w->c->viewer, (oe_tlp)r->v.tlp, r->org_id, r->group_id))
-		return false;
+	const oe_indicator_view *v = &r->v;
+	bool in_some = v->tlp <= OE_TLP_GREEN ||
+		       ((v->tlp == OE_TLP_AMBER || v->tlp == OE_TLP_AMBER_STRICT) && r->group_id);
+	return in_some && oe_may_see_in(&w->c->viewer, (oe_tlp)v->tlp, r->org_id, r->group_id);
+}
+
+/* Is the caller the one a row with this audience is for? */
+static bool is_audience(const walk *w, int64_t audience)
+{
+	if (audience > 0)
+		return audience == w->c->viewer.org_id;
+	for (size_t i = 0; i < w->npeers; i++)
+		if (-audience == w->peers[i])
+			return true;
+	return false;
+}
+
+/* The object of a row, its tombstone, or nothing (docs/sharing.md,
+ * "Revocations"). A live row gives the object to whoever may see it, or
+ * its tombstone when it is revoked. A deleted row gives a tombstone to
+ * each caller that could see the object under the marking it had in this
+ * collection (or, for a member that left a group, to that member alone)
+ * and cannot see it now; one that can gets its new version where it is
+ * now. Never anything to the peer the object came from. */
+static int row_kind(const walk *w, const oe_taxii_row *r)
+{
+	if (!r->present)
+		return ROW_NONE; /* its id can no longer be told */
+	/* A partner's own objects are never served back to it, whoever
+	 * passed them on to us. */
+	if (w->c->viewer.role == OE_ROLE_PEER && r->org_id == w->c->viewer.org_id)
+		return ROW_NONE;
 	for (size_t i = 0; i < w->npeers; i++)
 		if (r->via_peer == w->peers[i])
-			return false;
-	return true;
+			return ROW_NONE;
+	if (!r->deleted) {
+		if (!in_scope(w->col, r->v.tlp, r->group_id) ||
+		    !oe_may_see_in(&w->c->viewer, (oe_tlp)r->v.tlp, r->org_id, r->group_id))
+			return ROW_NONE;
+		return r->v.revoked ? ROW_TOMBSTONE : ROW_OBJECT;
+	}
+	if (r->audience) {
+		if (!is_audience(w, r->audience))
+			return ROW_NONE;
+	} else {
+		/* Unknown (written before 0007): the narrowest marking here. */
+		int t = r->prior_tlp >= 0		     ? r->prior_tlp
+			: strcmp(w->col->scope, "community") ? OE_TLP_AMBER_STRICT
+							     : OE_TLP_GREEN;
+		if (!oe_may_see_in(&w->c->viewer, (oe_tlp)t, r->org_id, w->col->group_id))
+			return ROW_NONE;
+	}
+	return !r->v.revoked && visible_now(w, r) ? ROW_NONE : ROW_TOMBSTONE;
+}
+
+static bool row_visible(const walk *w, const oe_taxii_row *r)
+{
+	return row_kind(w, r) != ROW_NONE;
 }
 
 static oe_time json_time(const json_t *o, const char *key)
@@ -305,10 +359,36 @@ static int emit(walk *w, json_t *obj, const char *id, oe_time version, oe_time d
 static int take_row(walk *w, oe_taxii_row *r)
 {
 	const oe_taxii_query *q = w->q;
-	if (!row_visible(w, r) || !q->spec_21)
+	int kind = row_kind(w, r);
+	if (kind == ROW_NONE || !q->spec_21)
 		return 1;
 	json_t *ind = NULL, *ident = NULL;
 	oe_time iv = 0, dv = 0;
+	if (kind == ROW_TOMBSTONE) {
+		/* Alone: not even the identity of its origin goes with it. */
+		if (!(q->types & OE_TAXII_T_INDICATOR))
+			return 1;
+		oe_uuid u;
+		oe_stix_assertion_uuid(r->v.org_stix_id, r->v.type, r->v.value, &u);
+		if (oe_stix_uuid_key(&u) != r->obj_key)
+			return 1; /* the row names an object that is no more */
+		oe_stix_assertion_id(r->v.org_stix_id, r->v.type, r->v.value, r->v.stix_id);
+		oe_time at = r->deleted && r->version > r->v.modified ? r->version : r->v.modified;
+		ind = oe_stix_tombstone_json(r->v.stix_id, at);
+		if (!ind)
+			return OE_ENOMEM;
+		iv = json_time(ind, "modified");
+		if (!oe_taxii_query_id_ok(q, r->v.stix_id) || !oe_taxii_query_version_ok(q, iv)) {
+			json_decref(ind);
+			return 1;
+		}
+		if (w->nitems + 1 > w->limit) {
+			json_decref(ind);
+			return 0;
+		}
+		int ret = emit(w, ind, r->v.stix_id, iv, r->date_added);
+		return ret ? ret : 1;
+	}
 	if (q->types & OE_TAXII_T_INDICATOR) {
 		ind = row_indicator(w, r);
 		if (!ind)
@@ -486,8 +566,8 @@ static int rows_of_ids(walk *w, oe_time after, oe_taxii_row **out, size_t *n)
 	return 0;
 }
 
-/* The live row of object id in the collection that the caller may see, or
- * NULL (also when id is not an indicator's). */
+/* The live row of object id in the collection, or NULL (also when id is
+ * not an indicator's). A revoked object's row gives its tombstone. */
 static int object_row(walk *w, const char *id, oe_taxii_row **out)
 {
 	int64_t key;
@@ -632,7 +712,8 @@ int oe_svc_taxii_delete(oe_ctx *c, const oe_taxii_collection *col, const char *o
 		ret = s->ops->indicator_patch(s, r->indicator_id, r->org_id, &p, now);
 	}
 	if (!ret)
-		ret = s->ops->taxii->remove(s, col->scope, r->obj_key, r->indicator_id, r->org_id);
+		ret = s->ops->taxii->remove(s, col->scope, r->obj_key, r->indicator_id, r->org_id,
+					    r->v.tlp);
 	if (!ret)
 		ret = s->ops->audit(s, now, c->actor, "taxii.delete", object_id, col->scope);
 	json_decref(w.items);

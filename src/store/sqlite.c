@@ -261,7 +261,11 @@ uint64_t oe_store_writes(void)
 static int sq_commit(oe_store *s)
 {
 	sq_store *q = SQ(s);
-	int ret = oe_sq_run(q, "COMMIT");
+	/* New indicators join the TAXII log in the transaction that made
+	 * them, all at once. */
+	int ret = q->writing ? oe_sq_taxii_flush(q) : 0;
+	if (!ret)
+		ret = oe_sq_run(q, "COMMIT");
 	/* A failed COMMIT leaves the transaction open; this connection is
 	 * reused by the next request, which must not inherit it. */
 	if (ret && !sqlite3_get_autocommit(q->db))
@@ -1325,7 +1329,7 @@ static const oe_store_ops sqlite_ops = {
     .taxii = &oe_sqlite_taxii_ops,
 };
 
-const int oe_store_schema_version = 6;
+const int oe_store_schema_version = 7;
 
 static int migrate(sq_store *q, char *err, size_t errcap)
 {

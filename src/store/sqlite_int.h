@@ -82,5 +82,8 @@ extern const oe_share_store_ops oe_sqlite_share_ops;
  * log's triggers call, registered on every connection: 0 or OE_EIO. */
 extern const oe_taxii_store_ops oe_sqlite_taxii_ops;
 int oe_sq_taxii_register(sqlite3 *db);
+/* Append the indicators not in the TAXII log yet to it: run by every
+ * write transaction just before it commits (migrations/0007). */
+int oe_sq_taxii_flush(sq_store *q);
 
 #endif
