@@ -47,6 +47,7 @@ static const oe_route routes[] = {
     {"POST", "/api/v1/peers/{id}/push", oe_h_peer_push, .auth = true, .write = true},
     {"GET", "/api/v1/sharing-groups", oe_h_groups_list, .auth = true, .snapshot = true},
     {"POST", "/api/v1/sharing-groups", oe_h_groups_post, .auth = true, .write = true},
+    {"PATCH", "/api/v1/sharing-groups/{id}", oe_h_group_patch, .auth = true, .write = true},
     /* TAXII 2.1: h_taxii.c reads the rest of the path and answers in
      * TAXII's own media type and error messages. */
     {"GET", "/taxii2/*", oe_h_taxii, .auth = true, .snapshot = true},

@@ -18,7 +18,9 @@
 --
 -- 2. Finding an object by id (GET .../objects/{id}/, versions/, DELETE,
 --    match[id], and a revocation received from a peer) reads the index on
---    obj_key instead of a collection's rows.
+--    obj_key instead of a collection's rows. The triggers find the older
+--    rows of an assertion by it too, so it replaces the index on the
+--    assertion (indicator_id, org_id).
 --
 -- 3. Bulk speed. A random-key index costs a bulk import dearly when its
 --    entries arrive one row at a time. New rows of indicators therefore no
@@ -32,7 +34,25 @@
 ALTER TABLE taxii_log ADD COLUMN tlp INTEGER;                     -- deleted rows: the marking it had here
 ALTER TABLE taxii_log ADD COLUMN audience INTEGER NOT NULL DEFAULT 0; -- 0 all; >0 an org; <0 minus a peer id
 
+-- The key finds an object's rows, for a reader and for the triggers that
+-- drop an assertion's older rows alike (the key is the assertion's: its
+-- organisation's identity and its value), so it replaces the index on the
+-- assertion: one secondary index, as before.
 CREATE INDEX taxii_log_by_key ON taxii_log (obj_key);
+DROP INDEX taxii_log_by_assertion;
+DROP TRIGGER taxii_log_add;
+CREATE TRIGGER taxii_log_add INSTEAD OF INSERT ON taxii_log_add
+BEGIN
+  INSERT INTO taxii_log (scope, date_added, obj_key, indicator_id, org_id, version, deleted)
+  VALUES (new.scope,
+          max(CAST(round((julianday('now') - 2440587.5) * 86400000.0) AS INTEGER) * 1000,
+              ifnull((SELECT max(date_added) FROM taxii_log WHERE scope = new.scope), 0) + 1),
+          new.obj_key, new.indicator_id, new.org_id, ifnull(new.version, 0), new.deleted);
+  DELETE FROM taxii_log
+   WHERE obj_key = new.obj_key AND indicator_id = new.indicator_id AND org_id = new.org_id
+     AND scope = new.scope
+     AND date_added < (SELECT max(date_added) FROM taxii_log WHERE scope = new.scope);
+END;
 
 -- The indicators rows up to this id are in the log (or in no collection).
 CREATE TABLE taxii_mark (
@@ -56,8 +76,8 @@ BEGIN
           new.obj_key, new.indicator_id, new.org_id, ifnull(new.version, 0), 1, new.tlp,
           ifnull(new.audience, 0));
   DELETE FROM taxii_log
-   WHERE indicator_id = new.indicator_id AND org_id = new.org_id AND scope = new.scope
-     AND audience = ifnull(new.audience, 0)
+   WHERE obj_key = new.obj_key AND indicator_id = new.indicator_id AND org_id = new.org_id
+     AND scope = new.scope AND audience = ifnull(new.audience, 0)
      AND date_added < (SELECT max(date_added) FROM taxii_log WHERE scope = new.scope);
 END;
 
