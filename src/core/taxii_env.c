@@ -275,6 +275,45 @@ static int indicator(const json_t *o, const oe_canon_opts *co, oe_arena *a, oe_e
 	return 0;
 }
 
+/* One sighting; OE_EINVAL with why when it is refused. */
+static int sighting(const json_t *o, oe_arena *a, oe_env_sighting *sg, char *why, size_t whycap)
+{
+	memset(sg, 0, sizeof(*sg));
+	const char *id = oe_json_str(o, "id"), *of = oe_json_str(o, "sighting_of_ref");
+	const char *by = oe_json_str(o, "created_by_ref");
+	if (!is_id(id, "sighting--") || !is_id(of, PREFIX_INDICATOR) ||
+	    !is_id(by, PREFIX_IDENTITY)) {
+		snprintf(why, whycap,
+			 "a sighting needs an id, sighting_of_ref (an indicator) and "
+			 "created_by_ref");
+		return OE_EINVAL;
+	}
+	json_t *cnt = json_object_get(o, "count");
+	if (get_time(o, "modified", &sg->created) || !sg->created ||
+	    get_time(o, "first_seen", &sg->first_seen) ||
+	    get_time(o, "last_seen", &sg->last_seen) ||
+	    (cnt && (!json_is_integer(cnt) || json_integer_value(cnt) < 1 ||
+		     json_integer_value(cnt) > OE_ENV_MAX_COUNT))) {
+		snprintf(why, whycap, "modified, first_seen, last_seen: timestamps; count: 1 to %d",
+			 OE_ENV_MAX_COUNT);
+		return OE_EINVAL;
+	}
+	sg->tlp = marking(o);
+	if (sg->tlp < 0 || sg->tlp > OE_TLP_GREEN) {
+		snprintf(why, whycap, "only CLEAR and GREEN sightings are taken");
+		return OE_EINVAL;
+	}
+	sg->count = cnt ? json_integer_value(cnt) : 1;
+	if (!sg->first_seen)
+		sg->first_seen = sg->last_seen ? sg->last_seen : sg->created;
+	if (!sg->last_seen || sg->last_seen < sg->first_seen)
+		sg->last_seen = sg->first_seen;
+	if (!(sg->id = oe_arena_strdup(a, id)) || !(sg->of = oe_arena_strdup(a, of)) ||
+	    !(sg->created_by = oe_arena_strdup(a, by)))
+		return OE_ENOMEM;
+	return 0;
+}
+
 static int identity(const json_t *o, oe_arena *a, oe_env_identity *id, char *why, size_t whycap)
 {
 	memset(id, 0, sizeof(*id));
@@ -350,8 +389,9 @@ int oe_env_parse(const char *buf, size_t len, const oe_canon_opts *co, oe_arena 
 	out->nobjects = n;
 	out->indicators = oe_arena_alloc(a, (n ? n : 1) * sizeof(*out->indicators));
 	out->identities = oe_arena_alloc(a, (n ? n : 1) * sizeof(*out->identities));
+	out->sightings = oe_arena_alloc(a, (n ? n : 1) * sizeof(*out->sightings));
 	out->refused = oe_arena_alloc(a, OE_ENV_MAX_REFUSALS * sizeof(*out->refused));
-	if (!out->indicators || !out->identities || !out->refused) {
+	if (!out->indicators || !out->identities || !out->sightings || !out->refused) {
 		ret = OE_ENOMEM;
 		goto out;
 	}
@@ -373,6 +413,14 @@ int oe_env_parse(const char *buf, size_t len, const oe_canon_opts *co, oe_arena 
 				ret = refuse(a, out, id ? id : ref, "%s", why);
 			else
 				out->nindicators++;
+		} else if (!strcmp(type, "sighting")) {
+			r = sighting(o, a, &out->sightings[out->nsightings], why, sizeof(why));
+			if (r == OE_ENOMEM)
+				ret = r;
+			else if (r)
+				ret = refuse(a, out, id ? id : ref, "%s", why);
+			else
+				out->nsightings++;
 		} else if (!strcmp(type, "identity")) {
 			r = identity(o, a, &out->identities[out->nidentities], why, sizeof(why));
 			if (r == OE_ENOMEM)

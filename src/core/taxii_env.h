@@ -70,6 +70,20 @@ typedef struct {
 	size_t nmembers;
 } oe_env_indicator;
 
+/* A STIX sighting of an indicator (docs/sharing.md): only CLEAR and GREEN
+ * ones are taken. */
+typedef struct {
+	const char *id;		/* sighting--<uuid> */
+	const char *of;		/* sighting_of_ref: indicator--<uuid> */
+	const char *created_by; /* identity--<uuid> of the organisation that saw it */
+	int tlp;
+	int64_t count; /* 1 .. OE_ENV_MAX_COUNT */
+	oe_time created, first_seen, last_seen;
+} oe_env_sighting;
+
+/* A sighting's count: STIX allows up to 999,999,999. */
+#define OE_ENV_MAX_COUNT 999999999
+
 typedef struct {
 	const char *ref, *reason;
 } oe_env_refusal;
@@ -79,6 +93,8 @@ typedef struct {
 	size_t nidentities;
 	oe_env_indicator *indicators;
 	size_t nindicators;
+	oe_env_sighting *sightings;
+	size_t nsightings;
 	oe_env_refusal *refused; /* the first OE_ENV_MAX_REFUSALS */
 	size_t nrefused;	 /* all of them */
 	size_t skipped;		 /* objects of other types (markings, SDOs we do not keep) */

@@ -103,6 +103,8 @@ static int add_type(oe_taxii_query *q, const char *s, size_t n, const char **why
 		q->types |= OE_TAXII_T_INDICATOR;
 	else if (n == 8 && memcmp(s, "identity", 8) == 0)
 		q->types |= OE_TAXII_T_IDENTITY;
+	else if (n == 8 && memcmp(s, "sighting", 8) == 0)
+		q->types |= OE_TAXII_T_SIGHTING;
 	else
 		q->types |= OE_TAXII_T_OTHER;
 	return 0;

@@ -33,7 +33,8 @@ enum {
 	OE_TAXII_T_INDICATOR = 1 << 0,
 	OE_TAXII_T_IDENTITY = 1 << 1,
 	OE_TAXII_T_OTHER = 1 << 2, /* any other (valid) type: matches nothing here */
-	OE_TAXII_T_ALL = 7
+	OE_TAXII_T_SIGHTING = 1 << 3,
+	OE_TAXII_T_ALL = 15
 };
 
 /* match[version] keywords. */

@@ -345,6 +345,51 @@ static int withdraw(page_ctx *x, const oe_peer_row *peer, const oe_env_indicator
 	return ret;
 }
 
+/* A sighting of an indicator held here (found by its id, as a tombstone
+ * is), stored once under its STIX id. One of ours sent back is not taken;
+ * one of a value this node does not hold (or no longer shares) is left. */
+static int sighted(page_ctx *x, const oe_env_sighting *sg, oe_sync_counts *n)
+{
+	oe_store *s = x->c->store;
+	oe_uuid u;
+	if (oe_uuid_parse(sg->of + strlen("indicator--"), &u))
+		return 0;
+	int64_t key = oe_stix_uuid_key(&u), indicator = 0;
+	oe_taxii_row *rows;
+	size_t nr;
+	int ret = s->ops->taxii->objects(s, NULL, &key, 1, x->c->arena, &rows, &nr);
+	for (size_t i = 0; !ret && i < nr && !indicator; i++) {
+		char sid[64];
+		if (!rows[i].present)
+			continue;
+		oe_stix_assertion_id(rows[i].v.org_stix_id, rows[i].v.type, rows[i].v.value, sid);
+		if (!strcmp(sid, sg->of))
+			indicator = rows[i].indicator_id;
+	}
+	if (ret)
+		return ret;
+	if (!indicator) {
+		n->unchanged++;
+		return 0;
+	}
+	int64_t org;
+	int kind;
+	if ((ret = org_of(x, sg->created_by, &org, &kind)))
+		return ret;
+	if (kind == OE_ORG_LOCAL) {
+		n->own++;
+		return 0;
+	}
+	bool stored = false;
+	ret = s->ops->sighting_put(s, sg->id, indicator, org, sg->tlp, sg->count, sg->first_seen,
+				   sg->last_seen, sg->created, x->peer_id, &stored);
+	if (stored)
+		n->sightings++;
+	else
+		n->unchanged++;
+	return ret;
+}
+
 /* Move the cursor, never back: two pulls of one peer at once (the server's
  * and `oureyes sync`) store the same pages twice, harmlessly, and the
  * cursor ends at the later one. */
@@ -397,15 +442,17 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 		}
 		ret = put(&x, ind, &got);
 	}
+	for (size_t i = 0; !ret && i < p->nsightings; i++)
+		ret = sighted(&x, &p->sightings[i], &got);
 	if (!ret && cursor)
 		ret = cursor_forward(c, peer_id, collection, cursor);
-	if (!ret && (got.created || got.updated || got.refused)) {
+	if (!ret && (got.created || got.updated || got.refused || got.sightings)) {
 		char detail[220];
 		snprintf(detail, sizeof(detail),
 			 "collection=%.60s created=%zu updated=%zu unchanged=%zu refused=%zu "
-			 "withdrawn=%zu",
+			 "withdrawn=%zu sightings=%zu",
 			 collection, got.created, got.updated, got.unchanged, got.refused,
-			 got.withdrawn);
+			 got.withdrawn, got.sightings);
 		ret = s->ops->audit(s, x.now, c->actor, "sync.page", peer.name, detail);
 	}
 	if ((ret = tx_end(s, ret)))
@@ -418,6 +465,7 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 	n->own += got.own;
 	n->refused += got.refused;
 	n->withdrawn += got.withdrawn;
+	n->sightings += got.sightings;
 	return 0;
 }
 

@@ -54,7 +54,8 @@ int oe_sq_taxii_register(sqlite3 *db)
 	"CASE WHEN i.org_id=l.org_id THEN i.via_peer ELSE x.via_peer END,"                         \
 	"o.stix_id,o.name,o.country,o.created,"                                                    \
 	"(SELECT group_concat(tag,char(31)) FROM (SELECT tag FROM indicator_tags"                  \
-	" WHERE indicator_id=l.indicator_id AND org_id=l.org_id ORDER BY tag))"                    \
+	" WHERE indicator_id=l.indicator_id AND org_id=l.org_id ORDER BY tag)),"                   \
+	"ifnull(l.tlp,-1),l.audience,ifnull(i.org_id=l.org_id,0)"                                  \
 	" FROM taxii_log l LEFT JOIN indicators i ON i.id=l.indicator_id"                          \
 	" LEFT JOIN indicator_orgs x ON x.indicator_id=l.indicator_id AND x.org_id=l.org_id"       \
 	" LEFT JOIN orgs o ON o.id=l.org_id "
@@ -94,6 +95,7 @@ static int fill_row(sqlite3_stmt *st, oe_arena *a, oe_taxii_row *r)
 	r->present = sqlite3_column_int(st, 6) != 0;
 	r->prior_tlp = sqlite3_column_int(st, 25);
 	r->audience = sqlite3_column_int64(st, 26);
+	r->origin = sqlite3_column_int(st, 27) != 0;
 	if (!r->present)
 		return 0;
 	oe_indicator_view *v = &r->v;

@@ -147,6 +147,13 @@ typedef struct {
 	int tlp;
 	int64_t count;
 	oe_time first_seen, last_seen;
+	/* For TAXII (migrations/0007): the organisation's identity and
+	 * country, when it was stored, the STIX id it arrived with (NULL:
+	 * made here) and the peer it came from (0: none). */
+	char *org_stix_id, *org_country;
+	oe_time created, org_created;
+	char *stix_id;
+	int64_t via_peer;
 } oe_sighting_row;
 
 typedef struct {
@@ -401,6 +408,7 @@ typedef struct {
 	 * the only peer (a member that left the group). */
 	int prior_tlp;
 	int64_t audience;
+	bool origin; /* the organisation is the value's origin (the indicators row) */
 	/* The assertion now; false when it no longer exists (then only the
 	 * fields above are set). */
 	bool present;
@@ -532,6 +540,11 @@ typedef struct oe_store_ops {
 			    int64_t count, oe_time first, oe_time last, oe_time now, int64_t *id);
 	int (*sightings_of)(oe_store *s, int64_t indicator_id, oe_arena *a, oe_sighting_row **out,
 			    size_t *n);
+	/* A sighting received from peer via_peer under its STIX id: stored
+	 * once (*created false when that id is here already). */
+	int (*sighting_put)(oe_store *s, const char *stix_id, int64_t indicator_id, int64_t org_id,
+			    int tlp, int64_t count, oe_time first, oe_time last, oe_time created,
+			    int64_t via_peer, bool *stored);
 
 	/* Append to the hash-chained audit log. */
 	int (*audit)(oe_store *s, oe_time ts, const char *actor, const char *action,

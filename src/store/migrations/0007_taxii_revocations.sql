@@ -22,7 +22,13 @@
 --    rows of an assertion by it too, so it replaces the index on the
 --    assertion (indicator_id, org_id).
 --
--- 3. Bulk speed. A random-key index costs a bulk import dearly when its
+-- 3. Sightings travel with their indicator. A CLEAR or GREEN sighting of
+--    a value puts its origin's assertion again at the end of the
+--    collection it is in, and the server serves the value's sightings
+--    beside it (to callers that may see that assertion). A sighting keeps
+--    the STIX id it arrived with, and the peer it came from.
+--
+-- 4. Bulk speed. A random-key index costs a bulk import dearly when its
 --    entries arrive one row at a time. New rows of indicators therefore no
 --    longer join the log in a trigger: at each commit the store appends,
 --    in one statement, every indicator above taxii_mark.logged to its
@@ -179,4 +185,19 @@ BEGIN
      AND l.date_added IN (SELECT max(date_added) FROM taxii_log
                            WHERE scope = 'group:' || old.group_id AND deleted = 0
                            GROUP BY org_id);
+END;
+
+ALTER TABLE sightings ADD COLUMN stix_id TEXT; -- received: its id; NULL: made here (derived)
+ALTER TABLE sightings ADD COLUMN via_peer INTEGER;
+CREATE UNIQUE INDEX sightings_by_stix ON sightings (stix_id) WHERE stix_id IS NOT NULL;
+
+CREATE TRIGGER taxii_sightings_insert AFTER INSERT ON sightings
+WHEN new.tlp <= 1
+BEGIN
+  INSERT INTO taxii_log_add
+  SELECT l.scope, l.obj_key, l.indicator_id, l.org_id, l.version, 0
+    FROM indicators i JOIN orgs o ON o.id = i.org_id
+    JOIN taxii_log l ON l.obj_key = oe_taxii_key(o.stix_id, i.type, i.value)
+     AND l.indicator_id = i.id AND l.org_id = i.org_id
+   WHERE i.id = new.indicator_id AND l.deleted = 0;
 END;
