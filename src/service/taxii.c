@@ -541,8 +541,10 @@ static int take_row(walk *w, oe_taxii_row *r)
 	json_t *sights = NULL;
 	int64_t sorgs[OE_TAXII_SIGHTINGS_MAX];
 	size_t nsorgs = 0;
-	if (ind && r->origin && (q->types & OE_TAXII_T_SIGHTING) && w->what != OE_TAXII_VERSIONS &&
-	    !q->nids) {
+	if ((ind || !(q->types & OE_TAXII_T_INDICATOR)) && r->origin &&
+	    (q->types & OE_TAXII_T_SIGHTING) && w->what != OE_TAXII_VERSIONS && !q->nids) {
+		if (!ind) /* match[type] without indicator: its id all the same */
+			oe_stix_assertion_id(r->v.org_stix_id, r->v.type, r->v.value, r->v.stix_id);
 		int ret = row_sightings(w, r, &sights, sorgs, &nsorgs);
 		if (ret) {
 			json_decref(ind);

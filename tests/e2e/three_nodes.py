@@ -185,6 +185,12 @@ def main(t):
              "the bank's GREEN sighting travels to ID and MY as a STIX sighting, once each, as the bank's",
              (sighted(ID), sighted(MY)))
         t.eq((correlated(ID) or {}).get("correlation", {}).get("sightings"), 3, "ID counts it on its indicator")
+        sg = CN.node.get("/taxii2/api/collections/community/objects/?match[type]=sighting&limit=10000",
+                         key=keys[("CN-CAC", "ID-BSSN")],
+                         headers={"Accept": "application/taxii+json;version=2.1"}).json().get("objects", [])
+        t.ok(len(sg) == 1 and sg[0]["type"] == "sighting" and sg[0]["count"] == 3
+             and sg[0]["sighting_of_ref"].startswith("indicator--") and "x_oureyes_value" not in sg[0],
+             "CN serves ID the sighting alone with match[type]=sighting, by reference to ID's indicator", sg)
         ts = time.time()
         t.ok(wait(synced_after(CN, ts + 1), 60) and sighted(CN) == [("Bank of China", 3, 1)],
              "nothing comes back to CN: it still holds the one sighting", sighted(CN))
