@@ -213,7 +213,13 @@ typedef struct {
 	int64_t group_id; /* 0: community */
 	int64_t key, id, org_id;
 	oe_time modified;
+	oe_time at;	   /* its date_added */
+	const char *scope; /* its collection */
 } flush_row;
+
+/* Rows one INSERT statement of the flush appends (fewer statements to
+ * run; SQLite allows 32766 parameters, 6 a row). */
+#define FLUSH_CHUNK 32
 
 static int flush_cmp(const void *pa, const void *pb)
 {
@@ -283,33 +289,60 @@ int oe_sq_taxii_flush(sq_store *q)
 	if (n > 1)
 		qsort(v, n, sizeof(*v), flush_cmp);
 	oe_time now = oe_now(), at = 0;
-	char scope[32];
-	st = ret || !n
-		 ? NULL
-		 : oe_sq_prep(q, "INSERT INTO taxii_log(scope,date_added,obj_key,"
-				 "indicator_id,org_id,version,deleted) VALUES(?,?,?,?,?,?,0)");
-	if (!ret && n && !st)
-		ret = OE_EIO;
+	const char *scope = NULL;
 	for (size_t i = 0; !ret && i < n; i++) {
 		if (i == 0 || v[i].group_id != v[i - 1].group_id) {
-			if (v[i].group_id)
-				snprintf(scope, sizeof(scope), "group:%lld",
-					 (long long)v[i].group_id);
+			scope = v[i].group_id
+				    ? oe_arena_printf(&a, "group:%lld", (long long)v[i].group_id)
+				    : "community";
+			if (!scope)
+				ret = OE_ENOMEM;
 			else
-				snprintf(scope, sizeof(scope), "community");
-			if ((ret = flush_base(q, scope, now, &at)))
-				break;
+				ret = flush_base(q, scope, now, &at);
 		}
-		sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, at++);
-		sqlite3_bind_int64(st, 3, v[i].key);
-		sqlite3_bind_int64(st, 4, v[i].id);
-		sqlite3_bind_int64(st, 5, v[i].org_id);
-		sqlite3_bind_int64(st, 6, v[i].modified);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			ret = oe_sq_err(q);
-		sqlite3_reset(st);
+		v[i].scope = scope;
+		v[i].at = at++;
 	}
+	/* "INSERT ... VALUES (?,?,?,?,?,?,0),..." for FLUSH_CHUNK rows. */
+	static const char head[] = "INSERT INTO taxii_log(scope,date_added,obj_key,indicator_id,"
+				   "org_id,version,deleted) VALUES";
+	static const char one[] = "(?,?,?,?,?,?,0),";
+	char sql[sizeof(head) + FLUSH_CHUNK * (sizeof(one) - 1)];
+	memcpy(sql, head, sizeof(head) - 1);
+	size_t len = sizeof(head) - 1;
+	for (int k = 0; k < FLUSH_CHUNK; k++, len += sizeof(one) - 1)
+		memcpy(sql + len, one, sizeof(one) - 1);
+	sql[len - 1] = '\0'; /* the last comma */
+	sqlite3_stmt *st1 = NULL;
+	st = NULL;
+	for (size_t i = 0; !ret && i < n;) {
+		bool chunk = n - i >= FLUSH_CHUNK;
+		sqlite3_stmt **sp = chunk ? &st : &st1;
+		if (!*sp && !(*sp = oe_sq_prep(q, chunk ? sql
+							: "INSERT INTO taxii_log(scope,"
+							  "date_added,obj_key,indicator_id,"
+							  "org_id,version,deleted) VALUES"
+							  "(?,?,?,?,?,?,0)"))) {
+			ret = OE_EIO;
+			break;
+		}
+		size_t k = chunk ? FLUSH_CHUNK : 1;
+		for (size_t j = 0; j < k; j++) {
+			const flush_row *r = &v[i + j];
+			int b = (int)j * 6;
+			sqlite3_bind_text(*sp, b + 1, r->scope, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(*sp, b + 2, r->at);
+			sqlite3_bind_int64(*sp, b + 3, r->key);
+			sqlite3_bind_int64(*sp, b + 4, r->id);
+			sqlite3_bind_int64(*sp, b + 5, r->org_id);
+			sqlite3_bind_int64(*sp, b + 6, r->modified);
+		}
+		if (sqlite3_step(*sp) != SQLITE_DONE)
+			ret = oe_sq_err(q);
+		sqlite3_reset(*sp);
+		i += k;
+	}
+	oe_sq_done(q, st1);
 	oe_sq_done(q, st);
 	oe_arena_clear(&a);
 	if (ret)
