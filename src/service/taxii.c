@@ -290,7 +290,10 @@ static int row_kind(const walk *w, const oe_taxii_row *r)
 		return r->v.revoked ? ROW_TOMBSTONE : ROW_OBJECT;
 	}
 	if (r->audience) {
-		if (!is_audience(w, r->audience))
+		/* A peer named in the group only as a node never saw its
+		 * AMBER+STRICT: it is not told even the id. */
+		if (!is_audience(w, r->audience) ||
+		    (r->audience < 0 && r->v.tlp == OE_TLP_AMBER_STRICT))
 			return ROW_NONE;
 	} else {
 		/* Unknown (written before 0007): the narrowest marking here. */
