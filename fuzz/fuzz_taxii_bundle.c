@@ -5,7 +5,9 @@
  * origin and value, a canonical value, a TLP a peer may send, bounded group
  * lists, text that renders as JSON - and must come back the same when this
  * node's TAXII server writes it out and the parser reads that again. The
- * same holds for joint cases' groupings and notes (core/case_stix.h). */
+ * same holds for joint cases' groupings and notes (core/case_stix.h). A
+ * tombstone holds an id and a time; a sighting a CLEAR or GREEN marking,
+ * a count in range and ids of the right types. */
 #include <stdint.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -31,6 +33,38 @@ static void must_json(const char *s)
 static bool same(const char *a, const char *b)
 {
 	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* A tombstone: an id and a time, and written out again the same. */
+static void check_tombstone(const oe_env_indicator *d)
+{
+	oe_uuid u;
+	if (!d->revoked || d->tlp != -1 || d->value || d->group ||
+	    strncmp(d->id, "indicator--", 11) || oe_uuid_parse(d->id + 11, &u) || !d->modified)
+		abort();
+	json_t *o = oe_stix_tombstone_json(d->id, d->modified);
+	json_t *env = o ? json_pack("{s:[o]}", "objects", o) : NULL;
+	char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
+	json_decref(env);
+	if (!text)
+		abort();
+	oe_arena a = OE_ARENA_INIT;
+	oe_env_page p;
+	char err[256];
+	if (oe_env_parse(text, strlen(text), &opts, &a, &p, err, sizeof(err)) ||
+	    p.nindicators != 1 || !p.indicators[0].tombstone || !same(p.indicators[0].id, d->id))
+		abort();
+	oe_arena_clear(&a);
+	free(text);
+}
+
+static void check_sighting(const oe_env_sighting *g)
+{
+	if (g->tlp < OE_TLP_CLEAR || g->tlp > OE_TLP_GREEN || g->count < 1 ||
+	    g->count > OE_ENV_MAX_COUNT || g->first_seen > g->last_seen ||
+	    strncmp(g->id, "sighting--", 10) || strncmp(g->of, "indicator--", 11) ||
+	    strncmp(g->created_by, "identity--", 10))
+		abort();
 }
 
 static void check_indicator(const oe_env_indicator *d)
@@ -161,16 +195,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	oe_env_page p;
 	char err[256];
 	if (oe_env_parse((const char *)data, size, &opts, &a, &p, err, sizeof(err)) == 0) {
-		if (p.nindicators + p.nidentities + p.ngroupings + p.nnotes + p.nrefused +
-			    p.skipped !=
+		if (p.nindicators + p.nidentities + p.nsightings + p.ngroupings + p.nnotes +
+			    p.nrefused + p.skipped !=
 			p.nobjects ||
 		    p.nobjects > OE_ENV_MAX_OBJECTS)
 			abort();
 		for (size_t i = 0; i < p.nindicators; i++) {
+			if (p.indicators[i].tombstone) {
+				if (i < 8)
+					check_tombstone(&p.indicators[i]);
+				continue;
+			}
 			check_indicator(&p.indicators[i]);
 			if (i < 8)
 				check_roundtrip(&p.indicators[i]);
 		}
+		for (size_t i = 0; i < p.nsightings; i++)
+			check_sighting(&p.sightings[i]);
 		for (size_t i = 0; i < p.nidentities; i++)
 			must_json(p.identities[i].name);
 		for (size_t i = 0; i < p.ngroupings && i < 8; i++)

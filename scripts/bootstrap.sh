@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 BUILD_PKGS="meson ninja-build pkg-config gcc g++ make
   libmicrohttpd-dev libcurl4-openssl-dev libjansson-dev libsqlite3-dev libsodium-dev
   libpsl-dev libidn2-dev libphonenumber-dev libinih-dev liburcu-dev libxxhash-dev
-  liboath-dev"
+  liboath-dev nettle-dev"
 CHECK_PKGS="libcmocka-dev python3 python3-jsonschema sqlite3 curl openssl
   chromium fonts-wqy-microhei bind9-utils bind9-dnsutils bind9 rbldnsd dnsmasq-base"
 BENCH_PKGS="wrk nginx-light redis-server"

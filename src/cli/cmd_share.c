@@ -22,13 +22,15 @@ static const char peer_help[] =
 
 static const char group_help[] =
     "usage: oureyes group add  --data DIR [--org ORG] --name NAME --member M [--member M]...\n"
+    "       oureyes group set  --data DIR [--org ORG] --name NAME --member M [--member M]...\n"
     "       oureyes group list --data DIR [--org ORG]\n"
     "\n"
     "A sharing group names organisations and peers (partner nodes); AMBER and\n"
     "AMBER+STRICT indicators and events given \"sharing_group\":\"NAME\" reach its\n"
     "members only (docs/sharing.md). A member is 'org:NAME', 'peer:NAME', or NAME:\n"
     "an organisation of that name if there is one, else a peer. The group\n"
-    "belongs to --org (default: the node's own organisation).\n";
+    "belongs to --org (default: the node's own organisation). 'set' replaces\n"
+    "its members; those that leave are sent a revocation of its indicators.\n";
 
 typedef struct {
 	const char *dir, *name, *country, *url, *key, *org;
@@ -163,7 +165,8 @@ out:
 int oe_cmd_group(int argc, char **argv)
 {
 	const char *sub = argc >= 2 ? argv[1] : "";
-	if (strcmp(sub, "add") && strcmp(sub, "list")) {
+	bool add = !strcmp(sub, "add"), set = !strcmp(sub, "set");
+	if (!add && !set && strcmp(sub, "list")) {
 		bool help = !strcmp(sub, "--help");
 		fputs(group_help, help ? stdout : stderr);
 		return help ? 0 : 2;
@@ -172,7 +175,7 @@ int oe_cmd_group(int argc, char **argv)
 	int rc = parse(group_help, argc - 1, argv + 1, &o);
 	if (rc >= 0)
 		return rc;
-	if (!strcmp(sub, "add") && (!o.name || !o.nmembers)) {
+	if ((add || set) && (!o.name || !o.nmembers)) {
 		fputs(group_help, stderr);
 		return 2;
 	}
@@ -186,9 +189,11 @@ int oe_cmd_group(int argc, char **argv)
 	int ret;
 	if ((rc = oe_cli_viewer("group", s, o.org, &a, &ctx.viewer)))
 		goto out;
-	if (!strcmp(sub, "add")) {
+	if (add || set) {
 		oe_group_row g;
-		if ((ret = oe_svc_group_add(&ctx, o.name, o.members, o.nmembers, &g, &why))) {
+		ret = add ? oe_svc_group_add(&ctx, o.name, o.members, o.nmembers, &g, &why)
+			  : oe_svc_group_set(&ctx, o.name, o.members, o.nmembers, &g, &why);
+		if (ret) {
 			rc = fail("group", ret, why);
 			goto out;
 		}
@@ -201,7 +206,7 @@ int oe_cmd_group(int argc, char **argv)
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(sub, "add") && strcmp(d[i].g.name, o.name))
+		if ((add || set) && strcmp(d[i].g.name, o.name))
 			continue;
 		json_t *m = json_array();
 		for (size_t k = 0; k < d[i].nmembers; k++)

@@ -31,13 +31,15 @@ static const char sync_help[] =
 
 static json_t *result_json(const oe_sync_result *r)
 {
-	return json_pack("{s:s,s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "peer", r->peer, "ok",
-			 r->ok, "error", r->ok ? json_null() : json_string(r->error), "identity",
-			 r->identity[0] ? json_string(r->identity) : json_null(), "collections",
-			 (json_int_t)r->collections, "pages", (json_int_t)r->pages, "created",
-			 (json_int_t)r->n.created, "updated", (json_int_t)r->n.updated, "unchanged",
-			 (json_int_t)r->n.unchanged, "own", (json_int_t)r->n.own, "refused",
-			 (json_int_t)r->n.refused, "next_attempt", oe_json_time(r->next_attempt));
+	return json_pack("{s:s,s:b,s:o,s:o,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "peer",
+			 r->peer, "ok", r->ok, "error", r->ok ? json_null() : json_string(r->error),
+			 "identity", r->identity[0] ? json_string(r->identity) : json_null(),
+			 "collections", (json_int_t)r->collections, "pages", (json_int_t)r->pages,
+			 "created", (json_int_t)r->n.created, "updated", (json_int_t)r->n.updated,
+			 "unchanged", (json_int_t)r->n.unchanged, "withdrawn",
+			 (json_int_t)r->n.withdrawn, "sightings", (json_int_t)r->n.sightings, "own",
+			 (json_int_t)r->n.own, "refused", (json_int_t)r->n.refused, "next_attempt",
+			 oe_json_time(r->next_attempt));
 }
 
 static int push(oe_node *node, oe_store *s, const char *name, const char *event,

@@ -10,12 +10,20 @@
 
 void oe_stix_assertion_uuid(const char *org_stix_id, oe_itype type, const char *value, oe_uuid *u)
 {
+	/* "<org>|<type>:<value>", cut to the buffer as snprintf would; built
+	 * by hand since every shared value of a bulk import comes here. */
 	char buf[64 + 32 + OE_VALUE_MAX];
-	int n = snprintf(buf, sizeof(buf), "%s|%s:%s", org_stix_id ? org_stix_id : "",
-			 oe_itype_name(type), value ? value : "");
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = (int)sizeof(buf) - 1;
-	oe_uuid_v5(&oe_uuid_ns_indicator, buf, (size_t)n, u);
+	const char *parts[] = {org_stix_id ? org_stix_id : "", "|", oe_itype_name(type), ":",
+			       value ? value : ""};
+	size_t n = 0;
+	for (size_t i = 0; i < OE_ARRAY_SIZE(parts); i++) {
+		size_t k = strlen(parts[i]);
+		if (k > sizeof(buf) - 1 - n)
+			k = sizeof(buf) - 1 - n;
+		memcpy(buf + n, parts[i], k);
+		n += k;
+	}
+	oe_uuid_v5(&oe_uuid_ns_indicator, buf, n, u);
 }
 
 void oe_stix_assertion_id(const char *org_stix_id, oe_itype type, const char *value, char *out)
@@ -55,6 +63,16 @@ json_t *oe_stix_assertion_json(const oe_indicator_view *v, const char *group,
 		return NULL;
 	}
 	return o;
+}
+
+json_t *oe_stix_tombstone_json(const char *id, oe_time modified)
+{
+	char t[OE_TIME_BUF];
+	oe_time_format(modified - modified % 1000, t);
+	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:b}", "type", "indicator",
+			 "spec_version", "2.1", "id", id, "created", t, "modified", t, "valid_from",
+			 t, "pattern", OE_STIX_TOMBSTONE_PATTERN, "pattern_type", "stix", "revoked",
+			 1);
 }
 
 json_t *oe_stix_org_json(const char *stix_id, const char *name, const char *country,

@@ -33,6 +33,17 @@ int64_t oe_stix_uuid_key(const oe_uuid *u);
 json_t *oe_stix_assertion_json(const oe_indicator_view *v, const char *group,
 			       const char *const *members, size_t nmembers);
 
+/* The revocation tombstone of assertion id: what a node serves in place of
+ * an object that a caller held and may hold no longer (revoked, deleted,
+ * its marking raised, its group left). It carries nothing of the object
+ * but its id: type, spec_version, id, revoked: true, and the properties
+ * STIX requires of an indicator with values that say nothing (created,
+ * modified and valid_from at `modified`; a pattern that names no value).
+ * No x_oureyes_value: that is how a receiver tells it from an object
+ * (core/taxii_env.h). New reference, or NULL. */
+json_t *oe_stix_tombstone_json(const char *id, oe_time modified);
+#define OE_STIX_TOMBSTONE_PATTERN "[x-oureyes-withdrawn:value = 'none']"
+
 /* The identity of an organisation with its country (x_oureyes_country,
  * omitted when NULL or empty). New reference, or NULL. */
 json_t *oe_stix_org_json(const char *stix_id, const char *name, const char *country,

@@ -208,12 +208,26 @@ static int indicator(const json_t *o, const oe_canon_opts *co, oe_arena *a, oe_e
 		snprintf(why, whycap, "id: not an indicator id");
 		return OE_EINVAL;
 	}
-	if (!is_id(by, PREFIX_IDENTITY)) {
-		snprintf(why, whycap, "created_by_ref: an identity id is required (the origin)");
-		return OE_EINVAL;
-	}
 	if (get_time(o, "modified", &ind->modified) || !ind->modified) {
 		snprintf(why, whycap, "modified: a timestamp is required");
+		return OE_EINVAL;
+	}
+	if (json_is_true(json_object_get(o, "revoked")) && !json_object_get(o, "x_oureyes_value")) {
+		/* A tombstone: nothing of the object but its id. */
+		if (by && !is_id(by, PREFIX_IDENTITY)) {
+			snprintf(why, whycap, "created_by_ref: not an identity id");
+			return OE_EINVAL;
+		}
+		ind->tombstone = ind->revoked = true;
+		ind->tlp = -1;
+		ind->confidence = -1;
+		if (!(ind->id = oe_arena_strdup(a, id)) ||
+		    (by && !(ind->created_by = oe_arena_strdup(a, by))))
+			return OE_ENOMEM;
+		return 0;
+	}
+	if (!is_id(by, PREFIX_IDENTITY)) {
+		snprintf(why, whycap, "created_by_ref: an identity id is required (the origin)");
 		return OE_EINVAL;
 	}
 	if (get_time(o, "created", &ind->created) || get_time(o, "valid_from", &ind->valid_from) ||
@@ -257,6 +271,45 @@ static int indicator(const json_t *o, const oe_canon_opts *co, oe_arena *a, oe_e
 	if ((ret = labels_of(o, a, ind)))
 		return ret;
 	if (!(ind->id = oe_arena_strdup(a, id)) || !(ind->created_by = oe_arena_strdup(a, by)))
+		return OE_ENOMEM;
+	return 0;
+}
+
+/* One sighting; OE_EINVAL with why when it is refused. */
+static int sighting(const json_t *o, oe_arena *a, oe_env_sighting *sg, char *why, size_t whycap)
+{
+	memset(sg, 0, sizeof(*sg));
+	const char *id = oe_json_str(o, "id"), *of = oe_json_str(o, "sighting_of_ref");
+	const char *by = oe_json_str(o, "created_by_ref");
+	if (!is_id(id, "sighting--") || !is_id(of, PREFIX_INDICATOR) ||
+	    !is_id(by, PREFIX_IDENTITY)) {
+		snprintf(why, whycap,
+			 "a sighting needs an id, sighting_of_ref (an indicator) and "
+			 "created_by_ref");
+		return OE_EINVAL;
+	}
+	json_t *cnt = json_object_get(o, "count");
+	if (get_time(o, "modified", &sg->created) || !sg->created ||
+	    get_time(o, "first_seen", &sg->first_seen) ||
+	    get_time(o, "last_seen", &sg->last_seen) ||
+	    (cnt && (!json_is_integer(cnt) || json_integer_value(cnt) < 1 ||
+		     json_integer_value(cnt) > OE_ENV_MAX_COUNT))) {
+		snprintf(why, whycap, "modified, first_seen, last_seen: timestamps; count: 1 to %d",
+			 OE_ENV_MAX_COUNT);
+		return OE_EINVAL;
+	}
+	sg->tlp = marking(o);
+	if (sg->tlp < 0 || sg->tlp > OE_TLP_GREEN) {
+		snprintf(why, whycap, "only CLEAR and GREEN sightings are taken");
+		return OE_EINVAL;
+	}
+	sg->count = cnt ? json_integer_value(cnt) : 1;
+	if (!sg->first_seen)
+		sg->first_seen = sg->last_seen ? sg->last_seen : sg->created;
+	if (!sg->last_seen || sg->last_seen < sg->first_seen)
+		sg->last_seen = sg->first_seen;
+	if (!(sg->id = oe_arena_strdup(a, id)) || !(sg->of = oe_arena_strdup(a, of)) ||
+	    !(sg->created_by = oe_arena_strdup(a, by)))
 		return OE_ENOMEM;
 	return 0;
 }
@@ -361,8 +414,9 @@ int oe_env_parse(const char *buf, size_t len, const oe_canon_opts *co, oe_arena 
 	out->nobjects = n;
 	out->indicators = oe_arena_alloc(a, (n ? n : 1) * sizeof(*out->indicators));
 	out->identities = oe_arena_alloc(a, (n ? n : 1) * sizeof(*out->identities));
+	out->sightings = oe_arena_alloc(a, (n ? n : 1) * sizeof(*out->sightings));
 	out->refused = oe_arena_alloc(a, OE_ENV_MAX_REFUSALS * sizeof(*out->refused));
-	if (!out->indicators || !out->identities || !out->refused) {
+	if (!out->indicators || !out->identities || !out->sightings || !out->refused) {
 		ret = OE_ENOMEM;
 		goto out;
 	}
@@ -384,6 +438,14 @@ int oe_env_parse(const char *buf, size_t len, const oe_canon_opts *co, oe_arena 
 				ret = refuse(a, out, id ? id : ref, "%s", why);
 			else
 				out->nindicators++;
+		} else if (!strcmp(type, "sighting")) {
+			r = sighting(o, a, &out->sightings[out->nsightings], why, sizeof(why));
+			if (r == OE_ENOMEM)
+				ret = r;
+			else if (r)
+				ret = refuse(a, out, id ? id : ref, "%s", why);
+			else
+				out->nsightings++;
 		} else if (!strcmp(type, "grouping") || !strcmp(type, "note")) {
 			r = take_case(o, type, a, out, why, sizeof(why));
 			if (r == OE_ENOMEM)

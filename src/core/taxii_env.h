@@ -15,7 +15,8 @@
  * imports nothing of the page. A single object that cannot be taken (no
  * origin, no TLP marking, RED, a value that is not canonical, an id not
  * derived from its origin and value) is refused alone, with its reason,
- * and the rest of the page stands. */
+ * and the rest of the page stands. A revoked indicator without
+ * x_oureyes_value is a tombstone: it needs only an id and modified. */
 #ifndef OE_TAXII_ENV_H
 #define OE_TAXII_ENV_H
 
@@ -59,12 +60,30 @@ typedef struct {
 	size_t nlabels;
 	oe_time created, modified, valid_from, valid_until; /* 0: not given */
 	bool revoked;
+	/* A revocation tombstone (core/stix_obj.h): revoked, without
+	 * x_oureyes_value. Only id and modified are set (created_by when
+	 * given); the receiver revokes what it holds of that id. */
+	bool tombstone;
 	/* x_oureyes_sharing, for AMBER and AMBER+STRICT only: the group's name
 	 * (NULL: none) and its members' identity ids. */
 	const char *group;
 	const char **members;
 	size_t nmembers;
 } oe_env_indicator;
+
+/* A STIX sighting of an indicator (docs/sharing.md): only CLEAR and GREEN
+ * ones are taken. */
+typedef struct {
+	const char *id;		/* sighting--<uuid> */
+	const char *of;		/* sighting_of_ref: indicator--<uuid> */
+	const char *created_by; /* identity--<uuid> of the organisation that saw it */
+	int tlp;
+	int64_t count; /* 1 .. OE_ENV_MAX_COUNT */
+	oe_time created, first_seen, last_seen;
+} oe_env_sighting;
+
+/* A sighting's count: STIX allows up to 999,999,999. */
+#define OE_ENV_MAX_COUNT 999999999
 
 typedef struct {
 	const char *ref, *reason;
@@ -80,6 +99,8 @@ typedef struct {
 	size_t ngroupings;
 	oe_case_note_stix *notes;
 	size_t nnotes;
+	oe_env_sighting *sightings;
+	size_t nsightings;
 	oe_env_refusal *refused; /* the first OE_ENV_MAX_REFUSALS */
 	size_t nrefused;	 /* all of them */
 	size_t skipped;		 /* objects of other types (markings, SDOs we do not keep) */

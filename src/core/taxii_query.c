@@ -107,6 +107,8 @@ static int add_type(oe_taxii_query *q, const char *s, size_t n, const char **why
 		q->types |= OE_TAXII_T_GROUPING;
 	else if (n == 4 && memcmp(s, "note", 4) == 0)
 		q->types |= OE_TAXII_T_NOTE;
+	else if (n == 8 && memcmp(s, "sighting", 8) == 0)
+		q->types |= OE_TAXII_T_SIGHTING;
 	else
 		q->types |= OE_TAXII_T_OTHER;
 	return 0;

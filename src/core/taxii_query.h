@@ -35,7 +35,8 @@ enum {
 	OE_TAXII_T_OTHER = 1 << 2,    /* any other (valid) type: matches nothing here */
 	OE_TAXII_T_GROUPING = 1 << 3, /* joint cases (docs/cases.md) */
 	OE_TAXII_T_NOTE = 1 << 4,
-	OE_TAXII_T_ALL = 31
+	OE_TAXII_T_SIGHTING = 1 << 5,
+	OE_TAXII_T_ALL = 63
 };
 
 /* match[version] keywords. */

@@ -1,7 +1,9 @@
 /* h_share.c - partner nodes and sharing groups over HTTP:
  *   GET  /api/v1/peers             each peer with its pull status
  *   GET  /api/v1/sharing-groups    the caller's organisation's groups
- *   POST /api/v1/sharing-groups    {"name","members":["org:..","peer:..",".."]} */
+ *   POST /api/v1/sharing-groups    {"name","members":["org:..","peer:..",".."]}
+ *   PATCH /api/v1/sharing-groups/{name}  {"members":[...]}: the members now
+ *                                  (those who leave get revocations) */
 #include <string.h>
 
 #include "core/json.h"
@@ -63,54 +65,85 @@ int oe_h_groups_list(oe_req *r)
 	return oe_http_json(r, 200, json_pack("{s:o}", "groups", arr));
 }
 
+/* The "members" of a group body as names, or an answer sent (NULL). */
+static const char **members_of(oe_req *r, json_t *members, size_t *n, int *rc)
+{
+	*n = json_is_array(members) ? json_array_size(members) : 0;
+	if (!*n || *n > OE_GROUP_MEMBERS_MAX) {
+		*rc = oe_http_error(r, 400, "invalid_field",
+				    "a group needs a \"name\" and 1 to %d \"members\" (names of "
+				    "organisations or peers, \"org:NAME\" or \"peer:NAME\")",
+				    OE_GROUP_MEMBERS_MAX);
+		return NULL;
+	}
+	const char **m = oe_arena_alloc(&r->arena, *n * sizeof(*m));
+	if (!m) {
+		*rc = oe_http_fail(r, OE_ENOMEM);
+		return NULL;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		json_t *v = json_array_get(members, i);
+		if (!json_is_string(v)) {
+			*rc = oe_http_error(r, 400, "invalid_field", "members[%zu]: a name", i);
+			return NULL;
+		}
+		m[i] = json_string_value(v);
+	}
+	return m;
+}
+
+/* The group as stored now, or an error; status on success. */
+static int group_answer(oe_req *r, int ret, const char *why, const oe_group_row *g, int status)
+{
+	if (ret == OE_EINVAL || (ret == OE_ECONFLICT && why))
+		return oe_http_error(r, ret == OE_EINVAL ? 400 : 409,
+				     ret == OE_EINVAL ? "invalid_field" : "conflict", "%s", why);
+	if (ret)
+		return oe_http_fail(r, ret);
+	oe_group_detail d = {.g = *g};
+	if ((ret = r->ctx.store->ops->share->members(r->ctx.store, g->id, &r->arena, &d.members,
+						     &d.nmembers)))
+		return oe_http_fail(r, ret);
+	return oe_http_json(r, status, group_json(&d));
+}
+
 int oe_h_groups_post(oe_req *r)
 {
 	json_t *b = oe_http_body_json(r);
 	if (!b)
 		return MHD_YES;
 	int rc;
-	json_t *name = json_object_get(b, "name"), *members = json_object_get(b, "members");
-	size_t n = json_is_array(members) ? json_array_size(members) : 0;
-	if (!json_is_string(name) || !n || n > OE_GROUP_MEMBERS_MAX) {
-		rc = oe_http_error(r, 400, "invalid_field",
-				   "a group needs a \"name\" and 1 to %d \"members\" (names of "
-				   "organisations or peers, \"org:NAME\" or \"peer:NAME\")",
-				   OE_GROUP_MEMBERS_MAX);
-		goto out;
+	json_t *name = json_object_get(b, "name");
+	size_t n;
+	const char **m = members_of(r, json_object_get(b, "members"), &n, &rc);
+	if (m && !json_is_string(name)) {
+		m = NULL;
+		rc = oe_http_error(r, 400, "invalid_field", "a group needs a \"name\"");
 	}
-	const char **m = oe_arena_alloc(&r->arena, n * sizeof(*m));
-	if (!m) {
-		rc = oe_http_fail(r, OE_ENOMEM);
-		goto out;
+	if (m) {
+		oe_group_row g;
+		const char *why = NULL;
+		int ret = oe_svc_group_add(&r->ctx, json_string_value(name), m, n, &g, &why);
+		rc = group_answer(r, ret, why, &g, 201);
 	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *v = json_array_get(members, i);
-		if (!json_is_string(v)) {
-			rc = oe_http_error(r, 400, "invalid_field", "members[%zu]: a name", i);
-			goto out;
-		}
-		m[i] = json_string_value(v);
+	json_decref(b);
+	return rc;
+}
+
+int oe_h_group_patch(oe_req *r)
+{
+	json_t *b = oe_http_body_json(r);
+	if (!b)
+		return MHD_YES;
+	int rc;
+	size_t n;
+	const char **m = members_of(r, json_object_get(b, "members"), &n, &rc);
+	if (m) {
+		oe_group_row g;
+		const char *why = NULL;
+		int ret = oe_svc_group_set(&r->ctx, r->path_id, m, n, &g, &why);
+		rc = group_answer(r, ret, why, &g, 200);
 	}
-	oe_group_row g;
-	const char *why = NULL;
-	int ret = oe_svc_group_add(&r->ctx, json_string_value(name), m, n, &g, &why);
-	if (ret == OE_EINVAL || (ret == OE_ECONFLICT && why)) {
-		rc = oe_http_error(r, ret == OE_EINVAL ? 400 : 409,
-				   ret == OE_EINVAL ? "invalid_field" : "conflict", "%s", why);
-		goto out;
-	}
-	if (ret) {
-		rc = oe_http_fail(r, ret);
-		goto out;
-	}
-	oe_group_detail d = {.g = g};
-	if ((ret = r->ctx.store->ops->share->members(r->ctx.store, g.id, &r->arena, &d.members,
-						     &d.nmembers))) {
-		rc = oe_http_fail(r, ret);
-		goto out;
-	}
-	rc = oe_http_json(r, 201, group_json(&d));
-out:
 	json_decref(b);
 	return rc;
 }

@@ -112,6 +112,7 @@ int oe_h_evidence_get(oe_req *r);
 int oe_h_peers_list(oe_req *r);
 int oe_h_groups_list(oe_req *r);
 int oe_h_groups_post(oe_req *r);
+int oe_h_group_patch(oe_req *r);
 /* POST /api/v1/peers/{name}/push (h_sync.c). */
 int oe_h_peer_push(oe_req *r);
 /* The console's sign-in and the audit log (h_session.c). */

@@ -62,6 +62,7 @@ static const oe_route routes[] = {
     {"GET", "/api/v1/cases/*", oe_h_cases_sub, .auth = true, .snapshot = true},
     {"PATCH", "/api/v1/cases/*", oe_h_cases_sub, .auth = true, .write = true},
     {"POST", "/api/v1/cases/*", oe_h_cases_sub, .auth = true, .write = true},
+    {"PATCH", "/api/v1/sharing-groups/{id}", oe_h_group_patch, .auth = true, .write = true},
     /* TAXII 2.1: h_taxii.c reads the rest of the path and answers in
      * TAXII's own media type and error messages. */
     {"GET", "/taxii2/*", oe_h_taxii, .auth = true, .snapshot = true},

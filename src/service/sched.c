@@ -1,4 +1,4 @@
-/* sched.c - the scheduler thread (see sched.h). */
+/* sched.c - the scheduler's threads (see sched.h). */
 #include "sched.h"
 
 #include <errno.h>
@@ -12,9 +12,15 @@
 #include "log.h"
 #include "report.h"
 
+/* Two threads, each with its own store connection: the report sweep
+ * (deadlines, retention) on its own interval, and the pulls from partner
+ * nodes, which may take as long as a partner makes them; a slow partner
+ * must not hold back an overdue report's alarm or an erasure the
+ * retention policy owes. */
 struct oe_sched {
 	oe_node *node;
-	pthread_t thread;
+	pthread_t sweeper, puller;
+	bool has_sweeper, has_puller;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stop;
@@ -46,39 +52,77 @@ static void pass(oe_sched *s, oe_store *st)
 	oe_arena_clear(&a);
 }
 
-static void *run(void *arg)
+/* Sleep until `seconds` from now or until the scheduler stops; false
+ * when it stops. */
+static bool sleep_for(oe_sched *s, int64_t seconds)
 {
-	oe_sched *s = arg;
+	pthread_mutex_lock(&s->lock);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)(seconds > 0 ? seconds : 1);
+	while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
+		;
+	bool go_on = !s->stop;
+	pthread_mutex_unlock(&s->lock);
+	return go_on;
+}
+
+static bool stopping(oe_sched *s)
+{
+	pthread_mutex_lock(&s->lock);
+	bool stop = s->stop;
+	pthread_mutex_unlock(&s->lock);
+	return stop;
+}
+
+static oe_store *thread_store(oe_sched *s, const char *who)
+{
 	oe_store *st = NULL;
 	char err[512];
 	if (oe_node_store(s->node, &st, err, sizeof(err)) != 0) {
-		oe_log(OE_LOG_ERROR, "scheduler has no database", "{s:s}", "error", err);
+		oe_log(OE_LOG_ERROR, "scheduler has no database", "{s:s,s:s}", "thread", who,
+		       "error", err);
 		return NULL;
 	}
-	oe_time next_sweep = 0;
-	pthread_mutex_lock(&s->lock);
-	while (!s->stop) {
-		pthread_mutex_unlock(&s->lock);
-		/* The sweep keeps its own interval; the peer pull says when it
-		 * wants the next pass. */
-		if (oe_now() >= next_sweep) {
-			pass(s, st);
-			next_sweep = oe_now() + s->node->cfg.sweep_interval * 1000000;
-		}
-		int64_t wait = (next_sweep - oe_now() + 999999) / 1000000;
-		int64_t pw = pull_fn ? pull_fn(s->node, st, &s->cancel) : -1;
-		if (pw >= 0 && pw < wait)
-			wait = pw;
-		pthread_mutex_lock(&s->lock);
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += (time_t)(wait > 0 ? wait : 1);
-		while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&s->lock);
+	return st;
+}
+
+static void *run_sweep(void *arg)
+{
+	oe_sched *s = arg;
+	oe_store *st = thread_store(s, "sweep");
+	if (!st)
+		return NULL;
+	do {
+		pass(s, st);
+	} while (sleep_for(s, s->node->cfg.sweep_interval));
 	oe_store_close(st);
 	return NULL;
+}
+
+static void *run_pull(void *arg)
+{
+	oe_sched *s = arg;
+	oe_store *st = thread_store(s, "pull");
+	if (!st)
+		return NULL;
+	while (!stopping(s)) {
+		/* The pull says when it wants the next pass; with no peer, a
+		 * sweep interval (a peer added meanwhile is pulled within it). */
+		int64_t wait = pull_fn(s->node, st, &s->cancel);
+		int64_t idle = s->node->cfg.sweep_interval;
+		if (!sleep_for(s, wait >= 0 && wait < idle ? wait : idle))
+			break;
+	}
+	oe_store_close(st);
+	return NULL;
+}
+
+static void sched_free(oe_sched *s)
+{
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	free(s);
 }
 
 int oe_sched_start(oe_node *node, oe_sched **out)
@@ -89,10 +133,11 @@ int oe_sched_start(oe_node *node, oe_sched **out)
 	s->node = node;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
-	if (pthread_create(&s->thread, NULL, run, s) != 0) {
-		pthread_mutex_destroy(&s->lock);
-		pthread_cond_destroy(&s->wake);
-		free(s);
+	s->has_sweeper = pthread_create(&s->sweeper, NULL, run_sweep, s) == 0;
+	if (s->has_sweeper && pull_fn)
+		s->has_puller = pthread_create(&s->puller, NULL, run_pull, s) == 0;
+	if (!s->has_sweeper || (pull_fn && !s->has_puller)) {
+		oe_sched_stop(s);
 		return OE_ENOMEM;
 	}
 	*out = s;
@@ -106,10 +151,11 @@ void oe_sched_stop(oe_sched *s)
 	atomic_store(&s->cancel, true);
 	pthread_mutex_lock(&s->lock);
 	s->stop = true;
-	pthread_cond_signal(&s->wake);
+	pthread_cond_broadcast(&s->wake);
 	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->thread, NULL);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->wake);
-	free(s);
+	if (s->has_sweeper)
+		pthread_join(s->sweeper, NULL);
+	if (s->has_puller)
+		pthread_join(s->puller, NULL);
+	sched_free(s);
 }

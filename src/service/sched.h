@@ -1,6 +1,7 @@
 /* sched.h - the server's scheduler: work that runs on a clock rather than
- * on a request (overdue reports, retention, pulls from partner nodes). One thread
- * with its own store connection. */
+ * on a request (overdue reports, retention, pulls from partner nodes). Two
+ * threads, each with its own store connection: the report sweep runs every
+ * sweep interval however long a pull from a partner takes. */
 #ifndef OE_SCHED_H
 #define OE_SCHED_H
 
@@ -17,7 +18,7 @@ typedef struct oe_sched oe_sched;
 typedef int64_t (*oe_sched_pull)(oe_node *node, oe_store *st, const atomic_bool *stop);
 void oe_sched_set_pull(oe_sched_pull fn);
 
-/* Start the scheduler of node; its first pass runs at once. */
+/* Start the scheduler of node; its first sweep and pull run at once. */
 int oe_sched_start(oe_node *node, oe_sched **out);
 /* Stop it, waiting for a running pass to end. NULL is fine. */
 void oe_sched_stop(oe_sched *s);

@@ -265,6 +265,70 @@ int oe_svc_group_add(oe_ctx *c, const char *name, const char *const *members, si
 	return ret;
 }
 
+int oe_svc_group_set(oe_ctx *c, const char *name, const char *const *members, size_t n,
+		     oe_group_row *out, const char **why)
+{
+	oe_store *s = c->store;
+	*why = NULL;
+	if (c->viewer.role != OE_ROLE_ADMIN && c->viewer.role != OE_ROLE_ANALYST)
+		return OE_EPERM;
+	if (n == 0 || n > OE_GROUP_MEMBERS_MAX) {
+		*why = "members: 1 to 1000 organisations or peers";
+		return OE_EINVAL;
+	}
+	int64_t *orgs = oe_arena_alloc(c->arena, (n + 1) * sizeof(*orgs));
+	int64_t *peers = oe_arena_alloc(c->arena, (n + 1) * sizeof(*peers));
+	if (!orgs || !peers)
+		return OE_ENOMEM;
+	int ret = s->ops->begin(s);
+	if (ret)
+		return ret;
+	oe_group_row g;
+	ret = s->ops->share->group_get(s, 0, name, c->viewer.org_id, c->arena, &g);
+	/* The owner stays a member (oe_svc_group_add). */
+	orgs[0] = c->viewer.org_id;
+	peers[0] = 0;
+	for (size_t i = 0; !ret && i < n; i++) {
+		ret = members[i] ? member_of(c, members[i], &orgs[i + 1], &peers[i + 1])
+				 : OE_ENOTFOUND;
+		if (ret == OE_ENOTFOUND) {
+			*why = oe_arena_printf(c->arena,
+					       "members[%zu]: no organisation or peer named '%s'",
+					       i, members[i] ? members[i] : "");
+			ret = OE_EINVAL;
+		}
+	}
+	oe_group_member *m = NULL;
+	size_t nm = 0, removed = 0;
+	if (!ret)
+		ret = s->ops->share->members(s, g.id, c->arena, &m, &nm);
+	/* Those who leave: the log serves each of them a revocation of every
+	 * object of the group (store/migrations/0007). */
+	for (size_t k = 0; !ret && k < nm; k++) {
+		bool stays = false;
+		for (size_t i = 0; i <= n && !stays; i++)
+			stays = m[k].peer_id ? peers[i] == m[k].peer_id : orgs[i] == m[k].org_id;
+		if (!stays) {
+			ret = s->ops->share->member_remove(s, g.id, m[k].peer_id ? 0 : m[k].org_id,
+							   m[k].peer_id);
+			removed++;
+		}
+	}
+	for (size_t i = 0; !ret && i <= n; i++)
+		ret = s->ops->share->member_add(s, g.id, orgs[i], peers[i]);
+	if (!ret) {
+		char detail[64];
+		snprintf(detail, sizeof(detail), "members=%zu removed=%zu", n + 1, removed);
+		ret = s->ops->audit(s, oe_now(), c->actor, "group.members", name, detail);
+	}
+	if (!ret)
+		*out = g;
+	ret = tx_end(s, ret);
+	if (!ret) /* who is in the group changed: cached views are stale */
+		oe_node_auth_changed(c->node);
+	return ret;
+}
+
 int oe_svc_group_list(oe_ctx *c, oe_group_detail **out, size_t *n)
 {
 	oe_store *s = c->store;

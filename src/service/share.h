@@ -34,6 +34,12 @@ typedef struct {
  * peer). The caller's organisation is always a member. */
 int oe_svc_group_add(oe_ctx *c, const char *name, const char *const *members, size_t n,
 		     oe_group_row *out, const char **why);
+/* Make the caller's organisation's group called name have exactly these
+ * members (and its owner). A member that leaves is served a revocation of
+ * each of the group's objects it may have received (docs/sharing.md,
+ * "Revocations"). OE_ENOTFOUND when there is no such group. */
+int oe_svc_group_set(oe_ctx *c, const char *name, const char *const *members, size_t n,
+		     oe_group_row *out, const char **why);
 int oe_svc_group_list(oe_ctx *c, oe_group_detail **out, size_t *n);
 /* The caller's organisation's group called name. */
 int oe_svc_group_find(oe_ctx *c, const char *name, int64_t *id);

@@ -195,7 +195,12 @@ static int set_members(page_ctx *x, int64_t gid, const int64_t *want, size_t n)
 	if (same)
 		return 0;
 	x->groups_changed = true;
-	ret = s->ops->share->member_clear(s, gid);
+	/* Only those who left are removed: each removal serves the member a
+	 * revocation of the group's objects (store/migrations/0007). */
+	for (size_t k = 0; !ret && k < nm; k++)
+		if (m[k].peer_id || !has(want, n, m[k].org_id))
+			ret = s->ops->share->member_remove(s, gid, m[k].peer_id ? 0 : m[k].org_id,
+							   m[k].peer_id);
 	for (size_t i = 0; !ret && i < n; i++)
 		ret = s->ops->share->member_add(s, gid, want[i], 0);
 	return ret;
@@ -295,6 +300,101 @@ static int put(page_ctx *x, const oe_env_indicator *ind, oe_sync_counts *n)
 	return 0;
 }
 
+/* A tombstone (docs/sharing.md, "Revocations"): revoke what this node holds
+ * of that id, found by its key in the TAXII log (every assertion received
+ * is in a collection here). Only the peer it came from, or the origin's
+ * own node, may take it back: a partner that lost the object itself (it
+ * left a group we are still in) passes its tombstone on to us as well,
+ * and that must not take from us what the origin still gives us. Our own
+ * organisations' assertions are only ours to revoke. */
+static int withdraw(page_ctx *x, const oe_peer_row *peer, const oe_env_indicator *ind,
+		    oe_sync_counts *n)
+{
+	oe_store *s = x->c->store;
+	oe_uuid u;
+	if (oe_uuid_parse(ind->id + strlen("indicator--"), &u))
+		return 0;
+	int64_t key = oe_stix_uuid_key(&u);
+	oe_taxii_row *rows;
+	size_t nr;
+	int ret = s->ops->taxii->objects(s, NULL, &key, 1, x->c->arena, &rows, &nr);
+	for (size_t i = 0; !ret && i < nr; i++) {
+		oe_taxii_row *r = &rows[i];
+		char sid[64];
+		if (!r->present)
+			continue;
+		oe_stix_assertion_id(r->v.org_stix_id, r->v.type, r->v.value, sid);
+		if (strcmp(sid, ind->id) != 0)
+			continue;
+		int64_t org;
+		int kind;
+		if ((ret = org_of(x, r->v.org_stix_id, &org, &kind)))
+			return ret;
+		if (kind == OE_ORG_LOCAL)
+			n->own++;
+		else if ((r->via_peer != x->peer_id && r->org_id != peer->org_id) ||
+			 r->v.modified > ind->modified ||
+			 (r->v.modified == ind->modified && r->v.revoked))
+			n->unchanged++;
+		else {
+			oe_indicator_patch p = {.tlp = -1, .confidence = -1, .revoked = 1};
+			ret = s->ops->indicator_patch(s, r->indicator_id, r->org_id, &p,
+						      ind->modified);
+			n->updated += !ret;
+			n->withdrawn += !ret;
+		}
+		return ret; /* one assertion has that id */
+	}
+	if (!ret)
+		n->unchanged++; /* never held here */
+	return ret;
+}
+
+/* A sighting of an indicator held here (found by its id, as a tombstone
+ * is), stored once under its STIX id. One of ours sent back is not taken;
+ * one of a value this node does not hold (or no longer shares) is left. */
+static int sighted(page_ctx *x, const oe_env_sighting *sg, oe_sync_counts *n)
+{
+	oe_store *s = x->c->store;
+	oe_uuid u;
+	if (oe_uuid_parse(sg->of + strlen("indicator--"), &u))
+		return 0;
+	int64_t key = oe_stix_uuid_key(&u), indicator = 0;
+	oe_taxii_row *rows;
+	size_t nr;
+	int ret = s->ops->taxii->objects(s, NULL, &key, 1, x->c->arena, &rows, &nr);
+	for (size_t i = 0; !ret && i < nr && !indicator; i++) {
+		char sid[64];
+		if (!rows[i].present)
+			continue;
+		oe_stix_assertion_id(rows[i].v.org_stix_id, rows[i].v.type, rows[i].v.value, sid);
+		if (!strcmp(sid, sg->of))
+			indicator = rows[i].indicator_id;
+	}
+	if (ret)
+		return ret;
+	if (!indicator) {
+		n->unchanged++;
+		return 0;
+	}
+	int64_t org;
+	int kind;
+	if ((ret = org_of(x, sg->created_by, &org, &kind)))
+		return ret;
+	if (kind == OE_ORG_LOCAL) {
+		n->own++;
+		return 0;
+	}
+	bool stored = false;
+	ret = s->ops->sighting_put(s, sg->id, indicator, org, sg->tlp, sg->count, sg->first_seen,
+				   sg->last_seen, sg->created, x->peer_id, &stored);
+	if (stored)
+		n->sightings++;
+	else
+		n->unchanged++;
+	return ret;
+}
+
 /* Move the cursor, never back: two pulls of one peer at once (the server's
  * and `oureyes sync`) store the same pages twice, harmlessly, and the
  * cursor ends at the later one. */
@@ -335,6 +435,10 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 	}
 	for (size_t i = 0; !ret && i < p->nindicators; i++) {
 		const oe_env_indicator *ind = &p->indicators[i];
+		if (ind->tombstone) {
+			ret = withdraw(&x, &peer, ind, &got);
+			continue;
+		}
 		if (ind->tlp >= OE_TLP_AMBER && !ind->group) {
 			/* No one but its owner may see AMBER without a group; a
 			 * partner that sends it is broken. */
@@ -343,15 +447,19 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 		}
 		ret = put(&x, ind, &got);
 	}
+	for (size_t i = 0; !ret && i < p->nsightings; i++)
+		ret = sighted(&x, &p->sightings[i], &got);
 	if (!ret && (p->ngroupings || p->nnotes))
 		ret = oe_svc_case_sync_page(c, peer_id, p, &got, &x.groups_changed);
 	if (!ret && cursor)
 		ret = cursor_forward(c, peer_id, collection, cursor);
-	if (!ret && (got.created || got.updated || got.refused)) {
-		char detail[200];
+	if (!ret && (got.created || got.updated || got.refused || got.sightings)) {
+		char detail[220];
 		snprintf(detail, sizeof(detail),
-			 "collection=%.60s created=%zu updated=%zu unchanged=%zu refused=%zu",
-			 collection, got.created, got.updated, got.unchanged, got.refused);
+			 "collection=%.60s created=%zu updated=%zu unchanged=%zu refused=%zu "
+			 "withdrawn=%zu sightings=%zu",
+			 collection, got.created, got.updated, got.unchanged, got.refused,
+			 got.withdrawn, got.sightings);
 		ret = s->ops->audit(s, x.now, c->actor, "sync.page", peer.name, detail);
 	}
 	if ((ret = tx_end(s, ret)))
@@ -363,6 +471,8 @@ int oe_svc_sync_page(oe_ctx *c, int64_t peer_id, const char *collection, const o
 	n->unchanged += got.unchanged;
 	n->own += got.own;
 	n->refused += got.refused;
+	n->withdrawn += got.withdrawn;
+	n->sightings += got.sightings;
 	return 0;
 }
 

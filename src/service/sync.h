@@ -23,6 +23,8 @@ typedef struct {
 	size_t unchanged; /* versions we had, or older ones */
 	size_t own;	  /* our own organisations' assertions, echoed back: never taken */
 	size_t refused;	  /* objects the page refused, and assertions refused here */
+	size_t withdrawn; /* of updated: revoked by a tombstone (docs/sharing.md) */
+	size_t sightings; /* sightings new here (not counted above) */
 } oe_sync_counts;
 
 /* The partner's operator is the identity its discovery document names:

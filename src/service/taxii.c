@@ -235,17 +235,82 @@ static bool in_scope(const oe_taxii_collection *col, int tlp, int64_t group_id)
 	return false;
 }
 
-/* May the caller have this row of the collection? */
+/* What the caller gets of a row of the collection. */
+enum {
+	ROW_NONE,
+	ROW_OBJECT,
+	ROW_TOMBSTONE,
+	ROW_THEIRS /* the caller's own (or from its node): only others' sightings of it */
+};
+
+/* May the caller see the assertion of r as it is now, in the collection
+ * it is in now (whichever that is)? */
+static bool visible_now(const walk *w, const oe_taxii_row *r)
+{
+	const oe_indicator_view *v = &r->v;
+	bool in_some = v->tlp <= OE_TLP_GREEN ||
+		       ((v->tlp == OE_TLP_AMBER || v->tlp == OE_TLP_AMBER_STRICT) && r->group_id);
+	return in_some && oe_may_see_in(&w->c->viewer, (oe_tlp)v->tlp, r->org_id, r->group_id);
+}
+
+/* Is the caller the one a row with this audience is for? */
+static bool is_audience(const walk *w, int64_t audience)
+{
+	if (audience > 0)
+		return audience == w->c->viewer.org_id;
+	for (size_t i = 0; i < w->npeers; i++)
+		if (-audience == w->peers[i])
+			return true;
+	return false;
+}
+
+/* The object of a row, its tombstone, or nothing (docs/sharing.md,
+ * "Revocations"). A live row gives the object to whoever may see it, or
+ * its tombstone when it is revoked. A deleted row gives a tombstone to
+ * each caller that could see the object under the marking it had in this
+ * collection (or, for a member that left a group, to that member alone)
+ * and cannot see it now; one that can gets its new version where it is
+ * now. Never anything to the peer the object came from. */
+static int row_kind(const walk *w, const oe_taxii_row *r)
+{
+	if (!r->present)
+		return ROW_NONE; /* its id can no longer be told */
+	/* A partner's own objects are never served back to it, whoever
+	 * passed them on to us; what others saw of them is. */
+	bool theirs = w->c->viewer.role == OE_ROLE_PEER && r->org_id == w->c->viewer.org_id;
+	for (size_t i = 0; i < w->npeers && !theirs; i++)
+		theirs = r->via_peer == w->peers[i];
+	if (theirs)
+		return !r->deleted && !r->v.revoked && in_scope(w->col, r->v.tlp, r->group_id)
+			   ? ROW_THEIRS
+			   : ROW_NONE;
+	if (!r->deleted) {
+		if (!in_scope(w->col, r->v.tlp, r->group_id) ||
+		    !oe_may_see_in(&w->c->viewer, (oe_tlp)r->v.tlp, r->org_id, r->group_id))
+			return ROW_NONE;
+		return r->v.revoked ? ROW_TOMBSTONE : ROW_OBJECT;
+	}
+	if (r->audience) {
+		/* A peer named in the group only as a node never saw its
+		 * AMBER+STRICT: it is not told even the id. */
+		if (!is_audience(w, r->audience) ||
+		    (r->audience < 0 && r->v.tlp == OE_TLP_AMBER_STRICT))
+			return ROW_NONE;
+	} else {
+		/* Unknown (written before 0007): the narrowest marking here. */
+		int t = r->prior_tlp >= 0		     ? r->prior_tlp
+			: strcmp(w->col->scope, "community") ? OE_TLP_AMBER_STRICT
+							     : OE_TLP_GREEN;
+		if (!oe_may_see_in(&w->c->viewer, (oe_tlp)t, r->org_id, w->col->group_id))
+			return ROW_NONE;
+	}
+	return !r->v.revoked && visible_now(w, r) ? ROW_NONE : ROW_TOMBSTONE;
+}
+
 static bool row_visible(const walk *w, const oe_taxii_row *r)
 {
-	if (r->deleted || !r->present || !in_scope(w->col, r->v.tlp, r->group_id))
-		return false;
-	if (!oe_may_see_in(&w->c->viewer, (oe_tlp)r->v.tlp, r->org_id, r->group_id))
-		return false;
-	for (size_t i = 0; i < w->npeers; i++)
-		if (r->via_peer == w->peers[i])
-			return false;
-	return true;
+	int k = row_kind(w, r);
+	return k == ROW_OBJECT || k == ROW_TOMBSTONE;
 }
 
 static oe_time json_time(const json_t *o, const char *key)
@@ -279,6 +344,101 @@ static bool org_listed(const walk *w, int64_t org)
 		if (w->orgs[i] == org)
 			return true;
 	return false;
+}
+
+/* Remember that the page holds org's identity. */
+static int note_org(walk *w, int64_t org)
+{
+	if (w->norgs == w->caporgs) {
+		size_t nc = w->caporgs ? w->caporgs * 2 : 16;
+		int64_t *o = oe_arena_alloc(w->c->arena, nc * sizeof(*o));
+		if (!o)
+			return OE_ENOMEM;
+		if (w->norgs)
+			memcpy(o, w->orgs, w->norgs * sizeof(*o));
+		w->orgs = o;
+		w->caporgs = nc;
+	}
+	w->orgs[w->norgs++] = org;
+	return 0;
+}
+
+/* A sighting's STIX id: the one it arrived with, else derived from this
+ * node and its row, the same at every answer. */
+static void sighting_id(const walk *w, const oe_sighting_row *s, char out[64])
+{
+	if (s->stix_id) {
+		snprintf(out, 64, "%s", s->stix_id);
+		return;
+	}
+	char name[96];
+	int n =
+	    snprintf(name, sizeof(name), "%s|sighting|%lld", w->c->node->node_id, (long long)s->id);
+	oe_uuid u;
+	oe_uuid_v5(&oe_uuid_ns_indicator, name, (size_t)n, &u);
+	memcpy(out, "sighting--", 10);
+	oe_uuid_format(&u, out + 10);
+}
+
+/* The CLEAR and GREEN sightings of r's value the caller may have, as STIX
+ * sightings of r's indicator, each after the identity of its organisation
+ * when the page has none yet: at most OE_TAXII_SIGHTINGS_MAX, the newest.
+ * Never the caller's own, nor those that came from its node. */
+static int row_sightings(walk *w, oe_taxii_row *r, json_t **out,
+			 int64_t listed[OE_TAXII_SIGHTINGS_MAX], size_t *nlisted_out)
+{
+	oe_sighting_row *sv;
+	size_t n;
+	*out = NULL;
+	*nlisted_out = 0;
+	int ret =
+	    w->c->store->ops->sightings_of(w->c->store, r->indicator_id, w->c->arena, &sv, &n);
+	if (ret || !n)
+		return ret;
+	json_t *arr = json_array();
+	if (!arr)
+		return OE_ENOMEM;
+	size_t nlisted = 0, taken = 0;
+	for (size_t i = 0; !ret && i < n && taken < OE_TAXII_SIGHTINGS_MAX; i++) {
+		const oe_sighting_row *s = &sv[i];
+		bool skip = s->tlp > OE_TLP_GREEN ||
+			    (w->c->viewer.role == OE_ROLE_PEER && s->org_id == w->c->viewer.org_id);
+		for (size_t k = 0; !skip && k < w->npeers; k++)
+			skip = s->via_peer == w->peers[k];
+		if (skip)
+			continue;
+		bool have = org_listed(w, s->org_id);
+		for (size_t k = 0; !have && k < nlisted; k++)
+			have = listed[k] == s->org_id;
+		if (!have && (w->q->types & OE_TAXII_T_IDENTITY)) {
+			json_t *id = oe_stix_org_json(s->org_stix_id, s->org_name, s->org_country,
+						      s->org_created);
+			if (!id || json_array_append_new(arr, id))
+				ret = OE_ENOMEM;
+			listed[nlisted++] = s->org_id;
+		}
+		char sid[64], t[OE_TIME_BUF], f[OE_TIME_BUF], l[OE_TIME_BUF];
+		sighting_id(w, s, sid);
+		oe_time_format(s->created - s->created % 1000, t);
+		oe_time_format(s->first_seen, f);
+		oe_time_format(s->last_seen, l);
+		json_t *o =
+		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s,s:[s]}", "type", "sighting",
+			      "spec_version", "2.1", "id", sid, "created", t, "modified", t,
+			      "sighting_of_ref", r->v.stix_id, "count", (json_int_t)s->count,
+			      "first_seen", f, "last_seen", l, "created_by_ref", s->org_stix_id,
+			      "object_marking_refs", oe_tlp_marking_id((oe_tlp)s->tlp));
+		if (!ret && (!o || json_array_append_new(arr, o)))
+			ret = OE_ENOMEM;
+		taken++;
+	}
+	if (ret) {
+		json_decref(arr);
+		return ret;
+	}
+	*out = arr;
+	*nlisted_out = nlisted;
+	return 0;
 }
 
 /* Append one entry (an object, or its manifest record) added at date. */
@@ -322,18 +482,7 @@ static int put_pair(walk *w, oe_time date, json_t *obj, const char *id, oe_time 
 	}
 	int ret = 0;
 	if (ident) {
-		if (w->norgs == w->caporgs) {
-			size_t nc = w->caporgs ? w->caporgs * 2 : 16;
-			int64_t *o = oe_arena_alloc(w->c->arena, nc * sizeof(*o));
-			if (o && w->norgs)
-				memcpy(o, w->orgs, w->norgs * sizeof(*o));
-			w->orgs = o;
-			w->caporgs = o ? nc : 0;
-		}
-		if (!w->orgs)
-			ret = OE_ENOMEM;
-		else
-			w->orgs[w->norgs++] = org_id;
+		ret = note_org(w, org_id);
 		if (!ret)
 			ret = emit(w, ident, ident_id, dv, date);
 		else
@@ -411,10 +560,61 @@ static int take_row(walk *w, oe_taxii_row *r)
 	const oe_taxii_query *q = w->q;
 	if (r->indicator_id < 0)
 		return take_case_row(w, r);
-	if (!row_visible(w, r) || !q->spec_21)
+	int kind = row_kind(w, r);
+	if (kind == ROW_NONE || !q->spec_21)
 		return 1;
 	json_t *ind = NULL, *ident = NULL;
 	oe_time iv = 0, dv = 0;
+	if (kind == ROW_THEIRS) {
+		/* Others' sightings of the caller's own object, alone. */
+		if (!r->origin || !(q->types & OE_TAXII_T_SIGHTING) ||
+		    w->what == OE_TAXII_VERSIONS || q->nids)
+			return 1;
+		oe_stix_assertion_id(r->v.org_stix_id, r->v.type, r->v.value, r->v.stix_id);
+		json_t *sights;
+		int64_t sorgs[OE_TAXII_SIGHTINGS_MAX];
+		size_t nsorgs;
+		int ret = row_sightings(w, r, &sights, sorgs, &nsorgs);
+		size_t need = json_array_size(sights);
+		if (!ret && need && w->nitems && w->nitems + need > w->limit) {
+			json_decref(sights);
+			return 0;
+		}
+		for (size_t i = 0; !ret && i < nsorgs; i++)
+			ret = note_org(w, sorgs[i]);
+		for (size_t i = 0; !ret && i < need && w->nitems < w->limit; i++) {
+			json_t *o = json_array_get(sights, i);
+			const char *id = json_string_value(json_object_get(o, "id"));
+			ret = emit(w, json_incref(o), id, json_time(o, "modified"), r->date_added);
+		}
+		json_decref(sights);
+		return ret ? ret : 1;
+	}
+	if (kind == ROW_TOMBSTONE) {
+		/* Alone: not even the identity of its origin goes with it. */
+		if (!(q->types & OE_TAXII_T_INDICATOR))
+			return 1;
+		oe_uuid u;
+		oe_stix_assertion_uuid(r->v.org_stix_id, r->v.type, r->v.value, &u);
+		if (oe_stix_uuid_key(&u) != r->obj_key)
+			return 1; /* the row names an object that is no more */
+		oe_stix_assertion_id(r->v.org_stix_id, r->v.type, r->v.value, r->v.stix_id);
+		oe_time at = r->deleted && r->version > r->v.modified ? r->version : r->v.modified;
+		ind = oe_stix_tombstone_json(r->v.stix_id, at);
+		if (!ind)
+			return OE_ENOMEM;
+		iv = json_time(ind, "modified");
+		if (!oe_taxii_query_id_ok(q, r->v.stix_id) || !oe_taxii_query_version_ok(q, iv)) {
+			json_decref(ind);
+			return 1;
+		}
+		if (w->nitems + 1 > w->limit) {
+			json_decref(ind);
+			return 0;
+		}
+		int ret = emit(w, ind, r->v.stix_id, iv, r->date_added);
+		return ret ? ret : 1;
+	}
 	if (q->types & OE_TAXII_T_INDICATOR) {
 		ind = row_indicator(w, r);
 		if (!ind)
@@ -427,8 +627,61 @@ static int take_row(walk *w, oe_taxii_row *r)
 	}
 	ident = identity_for(w, r->org_id, r->v.org_stix_id, r->v.org_name, r->org_country,
 			     r->org_created, &dv);
-	return put_pair(w, r->date_added, ind, r->v.stix_id, iv, ident, r->v.org_stix_id, dv,
-			r->org_id);
+	/* The value's sightings go with its origin's indicator. */
+	json_t *sights = NULL;
+	int64_t sorgs[OE_TAXII_SIGHTINGS_MAX];
+	size_t nsorgs = 0;
+	if ((ind || !(q->types & OE_TAXII_T_INDICATOR)) && r->origin &&
+	    (q->types & OE_TAXII_T_SIGHTING) && w->what != OE_TAXII_VERSIONS && !q->nids) {
+		if (!ind) /* match[type] without indicator: its id all the same */
+			oe_stix_assertion_id(r->v.org_stix_id, r->v.type, r->v.value, r->v.stix_id);
+		int ret = row_sightings(w, r, &sights, sorgs, &nsorgs);
+		if (ret) {
+			json_decref(ind);
+			json_decref(ident);
+			return ret;
+		}
+	}
+	size_t need = (ind != NULL) + (ident != NULL) + json_array_size(sights);
+	if (need && w->nitems + need > w->limit) {
+		if (w->nitems || !ind) {
+			json_decref(ind);
+			json_decref(ident);
+			json_decref(sights);
+			return 0;
+		}
+		/* A page too small for them all: the indicator goes alone, its
+		 * identity and sightings are left out rather than the walk
+		 * standing still. */
+		json_decref(ident);
+		ident = NULL;
+		json_decref(sights);
+		sights = NULL;
+	}
+	int ret = 0;
+	if (ident) {
+		ret = note_org(w, r->org_id);
+		if (!ret)
+			ret = emit(w, ident, r->v.org_stix_id, dv, r->date_added);
+		else
+			json_decref(ident);
+		ident = NULL;
+	}
+	if (ind && !ret)
+		ret = emit(w, ind, r->v.stix_id, iv, r->date_added);
+	else
+		json_decref(ind);
+	/* Their identities are in the page once emitted. */
+	for (size_t i = 0; !ret && sights && i < nsorgs; i++)
+		ret = note_org(w, sorgs[i]);
+	for (size_t i = 0; !ret && i < json_array_size(sights); i++) {
+		json_t *o = json_array_get(sights, i);
+		const char *id = json_string_value(json_object_get(o, "id"));
+		ret = emit(w, json_incref(o), id, json_time(o, "modified"), r->date_added);
+	}
+	json_decref(sights);
+	json_decref(ident);
+	return ret ? ret : 1;
 }
 
 static int walk_init(walk *w, oe_ctx *c, const oe_taxii_collection *col, oe_taxii_what what,
@@ -548,8 +801,8 @@ static int rows_of_ids(walk *w, oe_time after, oe_taxii_row **out, size_t *n)
 	return 0;
 }
 
-/* The live row of object id in the collection that the caller may see, or
- * NULL (also when id is not an indicator's). */
+/* The live row of object id in the collection, or NULL (also when id is
+ * not an indicator's). A revoked object's row gives its tombstone. */
 static int object_row(walk *w, const char *id, oe_taxii_row **out)
 {
 	int64_t key;
@@ -694,7 +947,8 @@ int oe_svc_taxii_delete(oe_ctx *c, const oe_taxii_collection *col, const char *o
 		ret = s->ops->indicator_patch(s, r->indicator_id, r->org_id, &p, now);
 	}
 	if (!ret)
-		ret = s->ops->taxii->remove(s, col->scope, r->obj_key, r->indicator_id, r->org_id);
+		ret = s->ops->taxii->remove(s, col->scope, r->obj_key, r->indicator_id, r->org_id,
+					    r->v.tlp);
 	if (!ret)
 		ret = s->ops->audit(s, now, c->actor, "taxii.delete", object_id, col->scope);
 	json_decref(w.items);

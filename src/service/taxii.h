@@ -31,6 +31,9 @@
 /* Log rows one request reads at most while looking for objects the
  * caller may see; past it the answer says "more" and where to go on. */
 #define OE_TAXII_SCAN_MAX 20000
+/* Sightings served beside one indicator, the newest: a value sighted
+ * thousands of times does not fill a page alone. */
+#define OE_TAXII_SIGHTINGS_MAX 20
 
 typedef struct {
 	char id[40];	/* a uuid, stable for a node and scope */

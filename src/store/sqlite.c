@@ -268,7 +268,11 @@ uint64_t oe_store_writes(void)
 static int sq_commit(oe_store *s)
 {
 	sq_store *q = SQ(s);
-	int ret = oe_sq_run(q, "COMMIT");
+	/* New indicators join the TAXII log in the transaction that made
+	 * them, all at once. */
+	int ret = q->writing ? oe_sq_taxii_flush(q) : 0;
+	if (!ret)
+		ret = oe_sq_run(q, "COMMIT");
 	/* A failed COMMIT leaves the transaction open; this connection is
 	 * reused by the next request, which must not inherit it. */
 	if (ret && !sqlite3_get_autocommit(q->db))
@@ -1171,12 +1175,40 @@ static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, in
 	return ret;
 }
 
+static int sq_sighting_put(oe_store *s, const char *stix_id, int64_t indicator_id, int64_t org_id,
+			   int tlp, int64_t count, oe_time first, oe_time last, oe_time created,
+			   int64_t via_peer, bool *stored)
+{
+	sq_store *q = SQ(s);
+	sqlite3_stmt *st = oe_sq_prep(
+	    q, "INSERT INTO sightings(indicator_id,org_id,tlp,count,first_seen,last_seen,created,"
+	       "stix_id,via_peer) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(stix_id) WHERE stix_id IS "
+	       "NOT NULL DO NOTHING");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, indicator_id);
+	sqlite3_bind_int64(st, 2, org_id);
+	sqlite3_bind_int(st, 3, tlp);
+	sqlite3_bind_int64(st, 4, count);
+	sqlite3_bind_int64(st, 5, first);
+	sqlite3_bind_int64(st, 6, last);
+	sqlite3_bind_int64(st, 7, created);
+	sqlite3_bind_text(st, 8, stix_id, -1, SQLITE_STATIC);
+	if (via_peer)
+		sqlite3_bind_int64(st, 9, via_peer);
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
+	*stored = !ret && sqlite3_changes(q->db) == 1;
+	oe_sq_done(q, st);
+	return ret;
+}
+
 static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_sighting_row **out,
 			   size_t *n)
 {
 	sqlite3_stmt *st =
 	    oe_sq_prep(SQ(s), "SELECT s.id,s.org_id,o.name,s.count,s.first_seen,"
-			      "s.last_seen,s.tlp FROM sightings s JOIN orgs o ON "
+			      "s.last_seen,s.tlp,o.stix_id,o.country,o.created,s.created,"
+			      "s.stix_id,ifnull(s.via_peer,0) FROM sightings s JOIN orgs o ON "
 			      "o.id=s.org_id WHERE s.indicator_id=? ORDER BY s.id DESC "
 			      "LIMIT 100000");
 	if (!st)
@@ -1197,6 +1229,14 @@ static int sq_sightings_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_si
 		r->first_seen = sqlite3_column_int64(st, 4);
 		r->last_seen = sqlite3_column_int64(st, 5);
 		r->tlp = sqlite3_column_int(st, 6);
+		r->org_stix_id = oe_sq_text(st, 7, a);
+		r->org_country = oe_sq_text(st, 8, a);
+		r->org_created = sqlite3_column_int64(st, 9);
+		r->created = sqlite3_column_int64(st, 10);
+		r->stix_id = oe_sq_text(st, 11, a);
+		r->via_peer = sqlite3_column_int64(st, 12);
+		if (!r->org_name || !r->org_stix_id || !r->org_country)
+			ret = OE_ENOMEM;
 	}
 	oe_sq_done(SQ(s), st);
 	*out = v;
@@ -1315,6 +1355,7 @@ static const oe_store_ops sqlite_ops = {
     .events_of = sq_events_of,
     .sighting_add = sq_sighting_add,
     .sightings_of = sq_sightings_of,
+    .sighting_put = sq_sighting_put,
     .audit = sq_audit,
     .stats = sq_stats,
     .checkpoint = sq_checkpoint,

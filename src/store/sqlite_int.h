@@ -89,5 +89,8 @@ int oe_sq_taxii_register(sqlite3 *db);
 extern const oe_auth_store_ops oe_sqlite_auth_ops;
 /* The joint cases' operations (sqlite_case.c). */
 extern const oe_case_store_ops oe_sqlite_case_ops;
+/* Append the indicators not in the TAXII log yet to it: run by every
+ * write transaction just before it commits (migrations/0007). */
+int oe_sq_taxii_flush(sq_store *q);
 
 #endif

@@ -451,6 +451,20 @@ static int ss_member_clear(oe_store *s, int64_t group_id)
 	return run1(SQ(s), "DELETE FROM sharing_group_members WHERE group_id=?1", group_id, 0);
 }
 
+static int ss_member_remove(oe_store *s, int64_t group_id, int64_t org_id, int64_t peer_id)
+{
+	sq_store *q = SQ(s);
+	int ret = org_id ? run1(q,
+				"DELETE FROM sharing_group_members WHERE group_id=?1 AND "
+				"org_id=?2",
+				group_id, org_id)
+			 : run1(q,
+				"DELETE FROM sharing_group_members WHERE group_id=?1 AND "
+				"peer_id=?2",
+				group_id, peer_id);
+	return !ret && sqlite3_changes(q->db) == 0 ? OE_ENOTFOUND : ret;
+}
+
 static int replace_tags(sq_store *q, int64_t id, int64_t org_id, char *const *tags, size_t n)
 {
 	int ret =
@@ -602,5 +616,6 @@ const oe_share_store_ops oe_sqlite_share_ops = {
     .org_remote_create = ss_org_remote_create,
     .org_rebind = ss_org_rebind,
     .member_clear = ss_member_clear,
+    .member_remove = ss_member_remove,
     .assertion_put = ss_assertion_put,
 };

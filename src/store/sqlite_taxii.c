@@ -1,6 +1,9 @@
 /* sqlite_taxii.c - the TAXII 2.1 collections' log and POST status in the
  * SQLite backend (the taxii operations of store.h; the log itself is
- * written by the triggers of migrations/0006_taxii.sql). */
+ * written by the triggers of migrations/0006_taxii.sql and 0007, and by
+ * oe_sq_taxii_flush at each commit). */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/stix_obj.h"
@@ -51,7 +54,8 @@ int oe_sq_taxii_register(sqlite3 *db)
 	"CASE WHEN i.org_id=l.org_id THEN i.via_peer ELSE x.via_peer END,"                         \
 	"o.stix_id,o.name,o.country,o.created,"                                                    \
 	"(SELECT group_concat(tag,char(31)) FROM (SELECT tag FROM indicator_tags"                  \
-	" WHERE indicator_id=l.indicator_id AND org_id=l.org_id ORDER BY tag))"                    \
+	" WHERE indicator_id=l.indicator_id AND org_id=l.org_id ORDER BY tag)),"                   \
+	"ifnull(l.tlp,-1),l.audience,ifnull(i.org_id=l.org_id,0)"                                  \
 	" FROM taxii_log l LEFT JOIN indicators i ON i.id=l.indicator_id"                          \
 	" LEFT JOIN indicator_orgs x ON x.indicator_id=l.indicator_id AND x.org_id=l.org_id"       \
 	" LEFT JOIN orgs o ON o.id=l.org_id "
@@ -89,6 +93,9 @@ static int fill_row(sqlite3_stmt *st, oe_arena *a, oe_taxii_row *r)
 	r->version = sqlite3_column_int64(st, 4);
 	r->deleted = sqlite3_column_int(st, 5) != 0;
 	r->present = sqlite3_column_int(st, 6) != 0;
+	r->prior_tlp = sqlite3_column_int(st, 25);
+	r->audience = sqlite3_column_int64(st, 26);
+	r->origin = sqlite3_column_int(st, 27) != 0;
 	if (!r->present)
 		return 0;
 	oe_indicator_view *v = &r->v;
@@ -164,30 +171,187 @@ static int st_objects(oe_store *s, const char *scope, const int64_t *keys, size_
 		k += (size_t)snprintf(list + k, 24, "%s%lld", i ? "," : "", (long long)keys[i]);
 	list[k++] = ']';
 	list[k] = '\0';
-	sqlite3_stmt *st = oe_sq_prep(q, "SELECT " ROW_COLS "WHERE l.scope=?2 AND l.obj_key IN "
-					 "(SELECT value FROM json_each(?1)) ORDER BY l.date_added");
+	/* The index on obj_key finds them; the scope then filters. */
+	sqlite3_stmt *st = oe_sq_prep(q, "SELECT " ROW_COLS "WHERE l.obj_key IN (SELECT value "
+					 "FROM json_each(?1)) AND (?2 IS NULL OR l.scope=?2) "
+					 "ORDER BY l.date_added");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, list, (int)k, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+	oe_sq_bind_text(st, 2, scope);
 	return read_rows(q, st, a, out, n);
 }
 
 static int st_remove(oe_store *s, const char *scope, int64_t key, int64_t indicator_id,
-		     int64_t org_id)
+		     int64_t org_id, int tlp)
 {
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st = oe_sq_prep(
-	    q, "INSERT INTO taxii_log_add SELECT scope,obj_key,indicator_id,org_id,version,1 FROM "
-	       "taxii_log WHERE indicator_id=?3 AND org_id=?4 AND scope=?2 AND obj_key=?1 ORDER "
-	       "BY date_added DESC LIMIT 1");
+	    q, "INSERT INTO taxii_log_gone SELECT scope,obj_key,indicator_id,org_id,version,?5,0 "
+	       "FROM taxii_log WHERE indicator_id=?3 AND org_id=?4 AND scope=?2 AND obj_key=?1 "
+	       "AND audience=0 ORDER BY date_added DESC LIMIT 1");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, key);
 	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, indicator_id);
 	sqlite3_bind_int64(st, 4, org_id);
+	sqlite3_bind_int(st, 5, tlp);
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
+	oe_sq_done(q, st);
+	return ret;
+}
+
+/* The indicators above taxii_mark.logged join their collections at each
+ * commit (migrations/0007). They are read in id order, sorted here by
+ * collection and key, and appended with consecutive date_added from each
+ * collection's next free one: the primary key is appended to, and the
+ * index on the key fills page by page even when a bulk import adds 50,000
+ * rows at once (one row at a time, at random places, it cost an import a
+ * fifth of its speed). */
+typedef struct {
+	int64_t group_id; /* 0: community */
+	int64_t key, id, org_id;
+	oe_time modified;
+	oe_time at;	   /* its date_added */
+	const char *scope; /* its collection */
+} flush_row;
+
+/* Rows one INSERT statement of the flush appends (fewer statements to
+ * run; SQLite allows 32766 parameters, 6 a row). */
+#define FLUSH_CHUNK 32
+
+static int flush_cmp(const void *pa, const void *pb)
+{
+	const flush_row *a = pa, *b = pb;
+	if (a->group_id != b->group_id)
+		return a->group_id < b->group_id ? -1 : 1;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The next free date_added of a collection. */
+static int flush_base(sq_store *q, const char *scope, oe_time now, oe_time *base)
+{
+	sqlite3_stmt *st = oe_sq_prep(q, "SELECT max(date_added) FROM taxii_log WHERE scope=?");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_text(st, 1, scope, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	oe_time last = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	oe_sq_done(q, st);
+	*base = last + 1 > now ? last + 1 : now;
+	return rc == SQLITE_ROW ? 0 : OE_EIO;
+}
+
+int oe_sq_taxii_flush(sq_store *q)
+{
+	sqlite3_stmt *st = oe_sq_prep(
+	    q, "SELECT (SELECT logged FROM taxii_mark),(SELECT max(id) FROM indicators)");
+	if (!st)
+		return OE_EIO;
+	int rc = sqlite3_step(st);
+	int64_t lo = sqlite3_column_int64(st, 0), hi = sqlite3_column_int64(st, 1);
+	oe_sq_done(q, st);
+	if (rc != SQLITE_ROW)
+		return OE_EIO;
+	if (hi <= lo)
+		return 0;
+	oe_arena a = OE_ARENA_INIT;
+	flush_row *v = NULL;
+	size_t n = 0, cap = 0;
+	int ret = 0;
+	st = oe_sq_prep(q, "SELECT CASE WHEN i.tlp<=1 THEN 0 ELSE i.group_id END,o.stix_id,i.type,"
+			   "i.value,i.id,i.org_id,i.modified FROM indicators i JOIN orgs o ON "
+			   "o.id=i.org_id WHERE i.id>?1 AND i.id<=?2 AND (i.tlp<=1 OR (i.tlp IN "
+			   "(2,3) AND i.group_id IS NOT NULL))");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((ret = oe_sq_grow(&a, (void **)&v, n, &cap, sizeof(*v))))
+			break;
+		oe_uuid u;
+		oe_stix_assertion_uuid((const char *)sqlite3_column_text(st, 1),
+				       (oe_itype)sqlite3_column_int(st, 2),
+				       (const char *)sqlite3_column_text(st, 3), &u);
+		v[n++] = (flush_row){.group_id = sqlite3_column_int64(st, 0),
+				     .key = oe_stix_uuid_key(&u),
+				     .id = sqlite3_column_int64(st, 4),
+				     .org_id = sqlite3_column_int64(st, 5),
+				     .modified = sqlite3_column_int64(st, 6)};
+	}
+	if (!ret && rc != SQLITE_DONE)
+		ret = OE_EIO;
+	oe_sq_done(q, st);
+	if (n > 1)
+		qsort(v, n, sizeof(*v), flush_cmp);
+	oe_time now = oe_now(), at = 0;
+	const char *scope = NULL;
+	for (size_t i = 0; !ret && i < n; i++) {
+		if (i == 0 || v[i].group_id != v[i - 1].group_id) {
+			scope = v[i].group_id
+				    ? oe_arena_printf(&a, "group:%lld", (long long)v[i].group_id)
+				    : "community";
+			if (!scope)
+				ret = OE_ENOMEM;
+			else
+				ret = flush_base(q, scope, now, &at);
+		}
+		v[i].scope = scope;
+		v[i].at = at++;
+	}
+	/* "INSERT ... VALUES (?,?,?,?,?,?,0),..." for FLUSH_CHUNK rows. */
+	static const char head[] = "INSERT INTO taxii_log(scope,date_added,obj_key,indicator_id,"
+				   "org_id,version,deleted) VALUES";
+	static const char one[] = "(?,?,?,?,?,?,0),";
+	char sql[sizeof(head) + FLUSH_CHUNK * (sizeof(one) - 1)];
+	memcpy(sql, head, sizeof(head) - 1);
+	size_t len = sizeof(head) - 1;
+	for (int k = 0; k < FLUSH_CHUNK; k++, len += sizeof(one) - 1)
+		memcpy(sql + len, one, sizeof(one) - 1);
+	sql[len - 1] = '\0'; /* the last comma */
+	sqlite3_stmt *st1 = NULL;
+	st = NULL;
+	for (size_t i = 0; !ret && i < n;) {
+		bool chunk = n - i >= FLUSH_CHUNK;
+		sqlite3_stmt **sp = chunk ? &st : &st1;
+		if (!*sp && !(*sp = oe_sq_prep(q, chunk ? sql
+							: "INSERT INTO taxii_log(scope,"
+							  "date_added,obj_key,indicator_id,"
+							  "org_id,version,deleted) VALUES"
+							  "(?,?,?,?,?,?,0)"))) {
+			ret = OE_EIO;
+			break;
+		}
+		size_t k = chunk ? FLUSH_CHUNK : 1;
+		for (size_t j = 0; j < k; j++) {
+			const flush_row *r = &v[i + j];
+			int b = (int)j * 6;
+			sqlite3_bind_text(*sp, b + 1, r->scope, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(*sp, b + 2, r->at);
+			sqlite3_bind_int64(*sp, b + 3, r->key);
+			sqlite3_bind_int64(*sp, b + 4, r->id);
+			sqlite3_bind_int64(*sp, b + 5, r->org_id);
+			sqlite3_bind_int64(*sp, b + 6, r->modified);
+		}
+		if (sqlite3_step(*sp) != SQLITE_DONE)
+			ret = oe_sq_err(q);
+		sqlite3_reset(*sp);
+		i += k;
+	}
+	oe_sq_done(q, st1);
+	oe_sq_done(q, st);
+	oe_arena_clear(&a);
+	if (ret)
+		return ret;
+	st = oe_sq_prep(q, "UPDATE taxii_mark SET logged=?1");
+	if (!st)
+		return OE_EIO;
+	sqlite3_bind_int64(st, 1, hi);
+	ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
 	oe_sq_done(q, st);
 	return ret;
 }

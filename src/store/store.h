@@ -147,6 +147,13 @@ typedef struct {
 	int tlp;
 	int64_t count;
 	oe_time first_seen, last_seen;
+	/* For TAXII (migrations/0007): the organisation's identity and
+	 * country, when it was stored, the STIX id it arrived with (NULL:
+	 * made here) and the peer it came from (0: none). */
+	char *org_stix_id, *org_country;
+	oe_time created, org_created;
+	char *stix_id;
+	int64_t via_peer;
 } oe_sighting_row;
 
 typedef struct {
@@ -401,6 +408,10 @@ typedef struct oe_share_store_ops {
 	/* Remove every member of a group (a received group is rewritten as its
 	 * sender lists it now). */
 	int (*member_clear)(oe_store *s, int64_t group_id);
+	/* Remove one member (an organisation, or a peer when org_id is 0);
+	 * the log then serves it a revocation of each object of the group
+	 * (migrations/0007). OE_ENOTFOUND when it was none. */
+	int (*member_remove)(oe_store *s, int64_t group_id, int64_t org_id, int64_t peer_id);
 	/* Write org_id's assertion exactly as c says, the way its origin made
 	 * it (a pull from a peer): a new assertion is created at c->modified;
 	 * an existing one is replaced - tags too - only when c->modified is
@@ -413,7 +424,7 @@ typedef struct oe_share_store_ops {
 /* What an organisation is to this node (org_find). */
 enum { OE_ORG_LOCAL = 0, OE_ORG_PEER = 1, OE_ORG_REMOTE = 2 };
 
-/* --- TAXII 2.1: the collections' log (migrations/0006_taxii.sql) --------- */
+/* --- TAXII 2.1: the collections' log (migrations/0006_taxii.sql, 0007) --- */
 
 /* One row of a collection's log, with the assertion as it is now. */
 typedef struct {
@@ -422,6 +433,13 @@ typedef struct {
 	int64_t indicator_id, org_id;
 	oe_time version; /* the assertion's modified time when the row was written */
 	bool deleted;	 /* the assertion left the collection */
+	/* Of a deleted row (0007): the marking the object had in this
+	 * collection (-1: not known), and whom the row is for: 0 everyone who
+	 * could see it there, > 0 that organisation only, < 0 minus the id of
+	 * the only peer (a member that left the group). */
+	int prior_tlp;
+	int64_t audience;
+	bool origin; /* the organisation is the value's origin (the indicators row) */
 	/* The assertion now; false when it no longer exists (then only the
 	 * fields above are set). */
 	bool present;
@@ -448,15 +466,16 @@ typedef struct oe_taxii_store_ops {
 	 * order they were added. */
 	int (*page)(oe_store *s, const char *scope, oe_time after, size_t limit, oe_arena *a,
 		    oe_taxii_row **out, size_t *n);
-	/* The rows of collection scope whose object key is one of keys[0..n)
-	 * (in practice one an object, or none), oldest first. A scan of the
-	 * collection's rows: the key is not indexed (migrations/0006). */
+	/* The rows of collection scope (NULL: of every collection) whose
+	 * object key is one of keys[0..n) (in practice one an object, or
+	 * none), oldest first; read from the index on the key (0007). */
 	int (*objects)(oe_store *s, const char *scope, const int64_t *keys, size_t nkeys,
 		       oe_arena *a, oe_taxii_row **out, size_t *n);
 	/* Take org_id's assertion of indicator_id (object key key) out of
-	 * collection scope: a row marked deleted. */
+	 * collection scope: a row marked deleted, with the marking tlp it had
+	 * there (served as a revocation to those who could see it). */
 	int (*remove)(oe_store *s, const char *scope, int64_t key, int64_t indicator_id,
-		      int64_t org_id);
+		      int64_t org_id, int tlp);
 	/* The peers (partner nodes) whose operator organisation is org_id. */
 	int (*peer_ids)(oe_store *s, int64_t org_id, int64_t *ids, size_t max, size_t *n);
 	/* Store a status (and forget those created before expire). */
@@ -723,6 +742,11 @@ typedef struct oe_store_ops {
 			    int64_t count, oe_time first, oe_time last, oe_time now, int64_t *id);
 	int (*sightings_of)(oe_store *s, int64_t indicator_id, oe_arena *a, oe_sighting_row **out,
 			    size_t *n);
+	/* A sighting received from peer via_peer under its STIX id: stored
+	 * once (*created false when that id is here already). */
+	int (*sighting_put)(oe_store *s, const char *stix_id, int64_t indicator_id, int64_t org_id,
+			    int tlp, int64_t count, oe_time first, oe_time last, oe_time created,
+			    int64_t via_peer, bool *stored);
 
 	/* Append to the hash-chained audit log. */
 	int (*audit)(oe_store *s, oe_time ts, const char *actor, const char *action,

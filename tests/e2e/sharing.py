@@ -65,6 +65,15 @@ def main(t):
              "a reader may not make groups")
         t.eq(n.post("/api/v1/sharing-groups", {"name": "g", "members": []}, key=analyst).status, 400,
              "a group needs members")
+        r = n.request("PATCH", "/api/v1/sharing-groups/api-group", {"members": ["peer:SG-CSA"]}, key=analyst)
+        t.eq((r.status, sorted(m["name"] for m in r.json()["members"])), (200, ["ID-BSSN", "SG-CSA"]),
+             "PATCH /api/v1/sharing-groups/{name} replaces the members; the owner stays")
+        t.eq(n.request("PATCH", "/api/v1/sharing-groups/nope", {"members": ["Telkomsel"]}, key=analyst).status, 404,
+             "PATCH of a group the organisation does not have: 404")
+        r = n.request("PATCH", "/api/v1/sharing-groups/api-group", {"members": ["no-such-org"]}, key=analyst)
+        t.eq((r.status, r.json()["error"]["code"]), (400, "invalid_field"), "PATCH naming nobody: 400")
+        t.eq(n.request("PATCH", "/api/v1/sharing-groups/api-group", {"members": ["Telkomsel"]}, key=bank).status, 403,
+             "a reader may not change groups")
         gl = n.get("/api/v1/sharing-groups", key=n.key).json()["groups"]
         t.eq(sorted(x["name"] for x in gl), ["api-group", "asean-nodes", "id-cn"], "the operator's admin lists every group")
         t.eq(n.get("/api/v1/sharing-groups", key=cn).status, 403, "a peer may not list groups")

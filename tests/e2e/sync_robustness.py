@@ -58,7 +58,7 @@ def identity(org, name, cc):
 class Partner:
     """A TAXII server whose behaviour the test sets: mode is one of good,
     slow, garbage, oversized, malformed, page2 (good first page, then a
-    truncated one)."""
+    truncated one), stall (no answer until release is set)."""
 
     def __init__(self, ident=PEER_ORG):
         self.ident = ident
@@ -68,6 +68,7 @@ class Partner:
         self.requests = []
         self.port = None
         self.srv = None
+        self.stalled, self.release = threading.Event(), threading.Event()
 
     def add(self, *objs):
         base = self.objects[-1][0] if self.objects else 1_800_000_000_000_000
@@ -109,6 +110,10 @@ class Partner:
                 if u.path != "/taxii2/api/collections/c1/objects/":
                     return self.send(404, {"title": "not found"})
                 mode = partner.mode
+                if mode == "stall":  # hold the pull until the test lets it go (sched.py)
+                    partner.stalled.set()
+                    partner.release.wait(60)
+                    return self.send(200, {"objects": []})
                 if mode == "slow":
                     time.sleep(4)
                     return self.send(200, {"objects": []})
@@ -142,6 +147,7 @@ class Partner:
         return self
 
     def stop(self):
+        self.release.set()
         if self.srv:
             self.srv.shutdown()
             self.srv.server_close()

@@ -28,6 +28,16 @@ def key(n, org, role):
     return json.loads(run("key", "create", "--data", n.dir, "--org", org, "--role", role)[1])["api_key"]
 
 
+TOMBSTONE_KEYS = {"type", "spec_version", "id", "created", "modified", "valid_from", "pattern", "pattern_type",
+                  "revoked"}
+
+
+def tombstone(o):
+    """A revocation tombstone: nothing of the object but its id (docs/sharing.md)."""
+    return (o.get("revoked") is True and set(o) <= TOMBSTONE_KEYS and o["type"] == "indicator"
+            and o["created"] == o["modified"] and o["pattern"] == "[x-oureyes-withdrawn:value = 'none']")
+
+
 def aid(org_identity, typ, value):
     """The STIX id of an organisation's assertion (docs/sharing.md)."""
     return "indicator--" + str(uuid.uuid5(NS, f"{org_identity}|{typ}:{value}"))
@@ -355,8 +365,11 @@ def main(t):
         r = A.req("DELETE", com + "objects/" + pid + "/")
         t.ok(r.status == 200 and r.headers.get("Content-Type") == TAXII, "DELETE of one's own object: 200", r)
         t.eq(A.get(com + "objects/" + pid + "/").status, 404, "after DELETE, GET of the object: 404")
-        t.ok(pid not in [m["id"] for m in A.get(com + "manifest/").json().get("objects", [])], "nor in the manifest")
-        t.ok(pid not in [x["id"] for x in objs_of(com + "objects/")[0]], "nor in the objects")
+        gone = [x for x in objs_of(com + "objects/")[0] if x["id"] == pid]
+        t.ok(len(gone) == 1 and tombstone(gone[0]),
+             "in the objects it is only a revocation: id, times, revoked, nothing of the value", gone)
+        t.eq(len([m for m in A.get(com + "manifest/").json().get("objects", []) if m["id"] == pid]), 1,
+             "the manifest lists that revocation once")
         t.eq(n.get("/api/v1/lookup?value=posted.example", key=analyst).json()["match"], False,
              "the deleted object's assertion is revoked: no lookup matches it")
 
@@ -364,13 +377,15 @@ def main(t):
         cobj = n.get("/api/v1/indicators?value=192.0.2.1", key=analyst).json()["indicators"][0]
         n.request("DELETE", "/api/v1/indicators/" + cobj["id"], key=analyst)
         o, _ = objs_of(com + "objects/?match[id]=" + cid)
-        t.ok(len(o) == 1 and o[0].get("revoked") is True, "an assertion revoked through the API is served revoked", o)
+        t.ok(len(o) == 1 and tombstone(o[0]), "an assertion revoked through the API is served as a revocation", o)
         gobj = n.get("/api/v1/indicators?value=green.example", key=analyst).json()["indicators"][0]
         r = n.request("PATCH", "/api/v1/indicators/" + gobj["id"], {"tlp": "amber"}, key=analyst)
         t.eq(r.status, 200, "PATCH the GREEN assertion to AMBER")
         got = [x["id"] for x in objs_of(com + "objects/")[0]]
-        t.ok(gid not in got and aid(orgs["Bank Mandiri"], "domain", "green.example") in got,
-             "an assertion made AMBER leaves the community collection; the other organisation's stays", got)
+        left = [x for x in objs_of(com + "objects/")[0] if x["id"] == gid]
+        t.ok(len(left) == 1 and tombstone(left[0]) and aid(orgs["Bank Mandiri"], "domain", "green.example") in got,
+             "an assertion made AMBER leaves the community collection as a revocation; the other organisation's stays",
+             got)
 
         # ---- 2500 objects in pages of 1000 ---------------------------------------------------
         csv = "type,value,tlp\n" + "".join(f"domain,bulk-{i:05d}.example,green\n" for i in range(2500))

@@ -5,7 +5,7 @@ the scheduler (1 s interval) and with `oureyes sync`. Shows that GREEN from
 ID reaches CN and MY; AMBER for group {ID, CN} reaches CN and never MY, not
 even through CN; RED never leaves ID; a revocation at ID leaves lookups at CN
 and MY; a phone reported by citizens in ID and sighted by a bank in CN is one
-indicator at both; and kill -9 of CN in the middle of a pull, then a restart,
+indicator at both, and the bank's sighting reaches ID and MY; and kill -9 of CN in the middle of a pull, then a restart,
 loses and duplicates nothing (docs/sharing.md)."""
 import json
 import os
@@ -179,6 +179,21 @@ def main(t):
              (at_id, at_cn))
         t.eq(at_cn and at_cn.get("correlation", {}).get("sightings"), 3,
              "at CN it carries the bank's sighting")
+        sighted = lambda c: c.db("SELECT o.name, s.count, s.tlp FROM sightings s JOIN indicators i ON "
+                                 "i.id=s.indicator_id JOIN orgs o ON o.id=s.org_id WHERE i.value=?", PHONE)
+        t.ok(wait(lambda: sighted(ID) == [("Bank of China", 3, 1)] and sighted(MY) == [("Bank of China", 3, 1)]),
+             "the bank's GREEN sighting travels to ID and MY as a STIX sighting, once each, as the bank's",
+             (sighted(ID), sighted(MY)))
+        t.eq((correlated(ID) or {}).get("correlation", {}).get("sightings"), 3, "ID counts it on its indicator")
+        sg = CN.node.get("/taxii2/api/collections/community/objects/?match[type]=sighting&limit=10000",
+                         key=keys[("CN-CAC", "ID-BSSN")],
+                         headers={"Accept": "application/taxii+json;version=2.1"}).json().get("objects", [])
+        t.ok(len(sg) == 1 and sg[0]["type"] == "sighting" and sg[0]["count"] == 3
+             and sg[0]["sighting_of_ref"].startswith("indicator--") and "x_oureyes_value" not in sg[0],
+             "CN serves ID the sighting alone with match[type]=sighting, by reference to ID's indicator", sg)
+        ts = time.time()
+        t.ok(wait(synced_after(CN, ts + 1), 60) and sighted(CN) == [("Bank of China", 3, 1)],
+             "nothing comes back to CN: it still holds the one sighting", sighted(CN))
         t.ok(wait(lambda: len(MY.db("SELECT x.org_id FROM indicator_orgs x JOIN indicators i ON "
                                     "i.id=x.indicator_id WHERE i.value=?", PHONE)) == 1),
              "MY gets both organisations' assertions of it")
