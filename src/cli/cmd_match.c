@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +85,19 @@ typedef struct {
 	uint64_t *line;
 } mapped;
 
+/* A mapped file that shrinks while it is read (a log rotated with
+ * copytruncate) faults with SIGBUS where its pages were: say so and exit
+ * non-zero rather than die of the signal. Only async-signal-safe calls. */
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	static const char msg[] = "oureyes match: an input file shrank while it was read "
+				  "(truncated by log rotation?); output so far is incomplete\n";
+	ssize_t w = write(2, msg, sizeof(msg) - 1);
+	(void)w;
+	_exit(1);
+}
+
 /* Map m->fd, cut it into pieces and count their lines; on any failure the
  * file is left to be read. */
 static void map_prepare(mapped *m)
@@ -98,6 +112,9 @@ static void map_prepare(mapped *m)
 	void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE | (huge ? 0 : MAP_POPULATE), m->fd, 0);
 	if (p == MAP_FAILED)
 		return;
+	struct sigaction sa = {.sa_handler = on_sigbus};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 	if (huge)
 		madvise(p, size, MADV_SEQUENTIAL);
 	m->at = malloc(cap * sizeof(*m->at));

@@ -6,6 +6,7 @@ on a generated log finds exactly the lines it was given, binary garbage and
 an over-long line in between."""
 import json
 import os
+import shutil
 import random
 import subprocess
 import tempfile
@@ -52,6 +53,7 @@ def main(t):
     finally:
         n.close()
     match_cli(t)
+    match_truncated(t)
 
 
 def semantics(t, n, bank):
@@ -266,3 +268,32 @@ def match_cli(t):
 
 if __name__ == "__main__":
     TAP().run(main)
+
+
+def match_truncated(t):
+    """A file truncated while it is matched (log rotation by copytruncate):
+    a message and exit status 1, not a death by SIGBUS."""
+    n = Node(org="CSIRT", country="ID")
+    tmp = tempfile.mkdtemp(prefix="oe-trunc-")
+    try:
+        lst = os.path.join(tmp, "list.txt")
+        with open(lst, "w") as f:
+            f.write("evil.example\n")
+        run("import", "--data", n.dir, "--format", "txt", lst)
+        log = os.path.join(tmp, "proxy.log")
+        line = b"1.000 12 10.0.0.1 TCP_MISS/200 99 GET http://www.evil.example/p - DIRECT/198.18.0.1\n"
+        with open(log, "wb") as f:
+            f.write(line * (200 * 1024 * 1024 // len(line)))  # 200 MB, a hit on every line
+        # Nobody reads the output at first: the process blocks writing it,
+        # with most of the file still to scan; then the file is cut.
+        p = subprocess.Popen([BIN, "match", "--data", n.dir, "--format", "text", "--threads", "2", log],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(2)
+        os.truncate(log, 0)
+        out, err = p.communicate(timeout=600)
+        t.eq(p.returncode, 1, "a file cut during the match: exit status 1, not a signal")
+        t.ok(b"shrank while it was read" in err, "and a message that says why", err[-300:])
+        t.ok(len(out) > 0, "what was matched before is written")
+    finally:
+        n.close()
+        shutil.rmtree(tmp, ignore_errors=True)
