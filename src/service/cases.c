@@ -104,21 +104,6 @@ static int64_t key_of(const char *stix_id)
 
 /* ---- what a case shows ----------------------------------------------------- */
 
-static int grow(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem)
-{
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 8;
-	void *v = oe_arena_alloc(a, nc * elem);
-	if (!v)
-		return OE_ENOMEM;
-	if (n)
-		memcpy(v, *arr, n * elem);
-	*arr = v;
-	*cap = nc;
-	return 0;
-}
-
 /* The indicator of an API id, as viewer v may see it: OE_ENOTFOUND when
  * it is not here or v may not see it. */
 static int indicator_of(oe_ctx *c, const oe_viewer *v, const char *ref, oe_indicator_row *r)
@@ -198,19 +183,20 @@ static int detail(oe_ctx *c, const oe_case_row *k, bool full, oe_case_detail *d)
 		if (links[i].kind == OE_CASE_LINK_REPORT) {
 			oe_report_row rr;
 			if (!(r = report_of(c, ref, &rr)) &&
-			    !(r = grow(c->arena, (void **)&d->reports, d->nreports, &cr,
-				       sizeof(rr))))
+			    !(r = oe_arena_grow(c->arena, (void **)&d->reports, d->nreports, &cr,
+						sizeof(rr))))
 				d->reports[d->nreports++] = rr;
 		} else if (links[i].kind == OE_CASE_LINK_INDICATOR) {
 			oe_indicator_row ir;
 			if (!(r = indicator_of(c, &c->viewer, ref, &ir)) &&
-			    !(r = grow(c->arena, (void **)&d->indicators, d->nindicators, &ci,
-				       sizeof(ir))))
+			    !(r = oe_arena_grow(c->arena, (void **)&d->indicators, d->nindicators,
+						&ci, sizeof(ir))))
 				d->indicators[d->nindicators++] = ir;
 		} else {
 			oe_event_row er;
 			if (!(r = event_of(c, ref, &er)) &&
-			    !(r = grow(c->arena, (void **)&d->events, d->nevents, &ce, sizeof(er))))
+			    !(r = oe_arena_grow(c->arena, (void **)&d->events, d->nevents, &ce,
+						sizeof(er))))
 				d->events[d->nevents++] = er;
 		}
 		if (r && r != OE_ENOTFOUND)
