@@ -261,13 +261,6 @@ static int group_of(imp *x, int64_t origin, const oe_case_stix *g, int64_t *gid)
 	return ret;
 }
 
-static int64_t key_of(const char *stix_id)
-{
-	const char *d = strstr(stix_id, "--");
-	oe_uuid u;
-	return d && !oe_uuid_parse(d + 2, &u) ? oe_stix_uuid_key(&u) : 0;
-}
-
 static int put_case(imp *x, const oe_case_stix *g, oe_sync_counts *n)
 {
 	oe_store *s = x->c->store;
@@ -321,7 +314,8 @@ static int put_case(imp *x, const oe_case_stix *g, oe_sync_counts *n)
 	k.tlp = g->tlp;
 	k.group_id = gid;
 	k.modified = g->modified;
-	ret = exists ? s->ops->cases->update(s, &k) : s->ops->cases->create(s, &k, key_of(g->id));
+	ret = exists ? s->ops->cases->update(s, &k)
+		     : s->ops->cases->create(s, &k, oe_case_stix_key(g->id));
 	if (!ret)
 		ret = s->ops->cases->participants_set(s, k.id, orgs, norgs);
 	if (!ret)
@@ -432,7 +426,7 @@ static int put_note(imp *x, const oe_case_note_stix *nt, oe_sync_counts *n)
 	it.done = nt->done;
 	it.modified = nt->modified;
 	ret = exists ? s->ops->cases->item_update(s, &it)
-		     : s->ops->cases->item_create(s, &it, key_of(nt->id));
+		     : s->ops->cases->item_create(s, &it, oe_case_stix_key(nt->id));
 	/* A task of ours: the partner's word becomes the task's. */
 	if (!ret && nt->kind == OE_CASE_STIX_TASK_UPDATE && !task.via_peer) {
 		int tk;
