@@ -195,14 +195,21 @@ static void fill_audit(sqlite3_stmt *st, oe_arena *a, void *row)
 static int audit_list(oe_store *s, const oe_audit_filter *f, oe_arena *a, oe_audit_row **out,
 		      size_t *n)
 {
-	sqlite3_stmt *st = oe_sq_prep(
-	    SQ(s),
-	    "SELECT a.id,a.ts,a.actor,a.action,a.object,a.detail,a.hash FROM audit a WHERE "
-	    "(?1 IS NULL OR a.object=?1) AND (?2 IS NULL OR a.actor=?2) AND (?3 IS NULL OR "
-	    "a.action=?3) AND (?4=0 OR a.id<?4) AND (?5=0 OR (a.actor LIKE 'key:%' AND EXISTS("
-	    "SELECT 1 FROM api_keys k WHERE k.key_id=substr(a.actor,5) AND k.org_id=?5)) OR "
-	    "(a.actor LIKE 'user:%' AND EXISTS(SELECT 1 FROM users u WHERE u.name=substr("
-	    "a.actor,6) AND u.org_id=?5))) ORDER BY a.id DESC LIMIT ?6");
+	/* Written so that SQLite can seek: one object's trail in the index
+	 * audit_by_object, the page after a cursor by id (an OR with "no
+	 * cursor" or "no object" would make it read the log from its end). */
+#define AUDIT_SELECT                                                                               \
+	"SELECT a.id,a.ts,a.actor,a.action,a.object,a.detail,a.hash FROM audit a WHERE "
+#define AUDIT_REST                                                                                 \
+	"(?2 IS NULL OR a.actor=?2) AND (?3 IS NULL OR a.action=?3) AND a.id<=(CASE WHEN ?4=0 "    \
+	"THEN 9223372036854775807 ELSE ?4-1 END) AND (?5=0 OR (a.actor LIKE 'key:%' AND EXISTS("   \
+	"SELECT 1 FROM api_keys k WHERE k.key_id=substr(a.actor,5) AND k.org_id=?5)) OR "          \
+	"(a.actor LIKE 'user:%' AND EXISTS(SELECT 1 FROM users u WHERE u.name=substr("             \
+	"a.actor,6) AND u.org_id=?5))) ORDER BY a.id DESC LIMIT ?6"
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), f->object ? AUDIT_SELECT "a.object=?1 AND " AUDIT_REST
+						       : AUDIT_SELECT AUDIT_REST);
+#undef AUDIT_SELECT
+#undef AUDIT_REST
 	if (!st)
 		return OE_EIO;
 	oe_sq_bind_text(st, 1, f->object);

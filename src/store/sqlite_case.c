@@ -82,13 +82,17 @@ static int sc_list(oe_store *s, int status, bool has_before, oe_time before_mod,
 		   size_t limit, oe_arena *a, oe_case_row **out, size_t *n)
 {
 	sq_store *q = SQ(s);
+	/* After a cursor, a row-value comparison: SQLite seeks to it in
+	 * cases_by_modified instead of reading every newer case again. */
 	sqlite3_stmt *st = oe_sq_prep(
-	    q, "SELECT " CASE_COLS "WHERE (?1 < 0 OR c.status=?1) AND (NOT ?2 OR c.modified<?3 "
-	       "OR (c.modified=?3 AND c.id<?4)) ORDER BY c.modified DESC, c.id DESC LIMIT ?5");
+	    q, has_before ? "SELECT " CASE_COLS
+			    "WHERE (?1 < 0 OR c.status=?1) AND (c.modified,c.id)<"
+			    "(?3,?4) ORDER BY c.modified DESC, c.id DESC LIMIT ?5"
+			  : "SELECT " CASE_COLS "WHERE (?1 < 0 OR c.status=?1) ORDER BY c.modified "
+			    "DESC, c.id DESC LIMIT ?5");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int(st, 1, status);
-	sqlite3_bind_int(st, 2, has_before);
 	sqlite3_bind_int64(st, 3, before_mod);
 	sqlite3_bind_int64(st, 4, before_id);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)limit);

@@ -181,6 +181,14 @@ static void audit_reads(void **state)
 	assert_int_equal(o->audit_list(s, &f2, &f->a, &rows, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].id, 2);
+	oe_audit_filter f4 = {.before = 5, .limit = 100}; /* a cursor alone */
+	assert_int_equal(o->audit_list(s, &f4, &f->a, &rows, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(rows[0].id, 4);
+	assert_int_equal(rows[3].id, 1);
+	f4.before = 1;
+	assert_int_equal(o->audit_list(s, &f4, &f->a, &rows, &n), 0);
+	assert_int_equal(n, 0);
 	oe_audit_filter f3 = {.actor = "user:alice", .action = "report.reveal", .limit = 10};
 	assert_int_equal(o->audit_list(s, &f3, &f->a, &rows, &n), 0);
 	assert_int_equal(n, 1);
