@@ -8,6 +8,7 @@
  * stored, changes nothing. A partner's word on a task of ours (a task
  * update) is folded into the task here, as a new version of ours, so that
  * every node sees it through the task itself. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,9 +22,11 @@ int oe_svc_case_taxii_load(oe_ctx *c, int64_t log_id, oe_case_taxii_obj *out)
 {
 	oe_store *s = c->store;
 	memset(out, 0, sizeof(*out));
+	if (log_id >= 0 || log_id == INT64_MIN)
+		return OE_ENOTFOUND;
 	int64_t lid = -log_id, row = lid / 4;
 	int kind = (int)(lid % 4);
-	if (log_id >= 0 || (kind != 1 && kind != 2))
+	if (kind != 1 && kind != 2)
 		return OE_ENOTFOUND;
 	int ret;
 	if (kind == 2) {
