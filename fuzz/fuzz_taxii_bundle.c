@@ -35,6 +35,21 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
+/* Object o (a new reference) as this node's TAXII server writes it, in
+ * an envelope, read again by the parser into p (all of it in a). Aborts
+ * when it cannot be written or read: everything the client takes, the
+ * server can write, and the client read back. */
+static void reread(json_t *o, oe_arena *a, oe_env_page *p)
+{
+	json_t *env = o ? json_pack("{s:[o]}", "objects", o) : NULL;
+	char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
+	json_decref(env);
+	char err[256];
+	if (!text || oe_env_parse(text, strlen(text), &opts, a, p, err, sizeof(err)))
+		abort();
+	free(text);
+}
+
 /* A tombstone: an id and a time, and written out again the same. */
 static void check_tombstone(const oe_env_indicator *d)
 {
@@ -42,20 +57,12 @@ static void check_tombstone(const oe_env_indicator *d)
 	if (!d->revoked || d->tlp != -1 || d->value || d->group ||
 	    strncmp(d->id, "indicator--", 11) || oe_uuid_parse(d->id + 11, &u) || !d->modified)
 		abort();
-	json_t *o = oe_stix_tombstone_json(d->id, d->modified);
-	json_t *env = o ? json_pack("{s:[o]}", "objects", o) : NULL;
-	char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
-	json_decref(env);
-	if (!text)
-		abort();
 	oe_arena a = OE_ARENA_INIT;
 	oe_env_page p;
-	char err[256];
-	if (oe_env_parse(text, strlen(text), &opts, &a, &p, err, sizeof(err)) ||
-	    p.nindicators != 1 || !p.indicators[0].tombstone || !same(p.indicators[0].id, d->id))
+	reread(oe_stix_tombstone_json(d->id, d->modified), &a, &p);
+	if (p.nindicators != 1 || !p.indicators[0].tombstone || !same(p.indicators[0].id, d->id))
 		abort();
 	oe_arena_clear(&a);
-	free(text);
 }
 
 static void check_sighting(const oe_env_sighting *g)
@@ -103,16 +110,10 @@ static void check_roundtrip(const oe_env_indicator *d)
 			       .org_stix_id = d->created_by,
 			       .revoked = d->revoked};
 	memcpy(v.stix_id, d->id, strlen(d->id) + 1);
-	json_t *o = oe_stix_assertion_json(&v, d->group, d->members, d->nmembers);
-	json_t *env = o ? json_pack("{s:[o]}", "objects", o) : NULL;
-	char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
-	json_decref(env);
-	if (!text)
-		abort(); /* everything the client takes, the server can write */
 	oe_arena a = OE_ARENA_INIT;
 	oe_env_page p;
-	char err[256];
-	if (oe_env_parse(text, strlen(text), &opts, &a, &p, err, sizeof(err)) || p.nindicators != 1)
+	reread(oe_stix_assertion_json(&v, d->group, d->members, d->nmembers), &a, &p);
+	if (p.nindicators != 1)
 		abort();
 	const oe_env_indicator *e = &p.indicators[0];
 	if (e->type != d->type || !same(e->value, d->value) || e->tlp != d->tlp ||
@@ -121,7 +122,6 @@ static void check_roundtrip(const oe_env_indicator *d)
 	    e->nmembers != d->nmembers || e->nlabels != d->nlabels)
 		abort();
 	oe_arena_clear(&a);
-	free(text);
 }
 
 /* What the case importer relies on: bounded lists, a TLP a peer may send,
@@ -139,16 +139,10 @@ static void check_case(const oe_case_stix *g)
 	for (size_t i = 0; i < g->nparties; i++)
 		must_json(g->parties[i].name);
 	/* Written as this node serves it and read back: the same case. */
-	json_t *o = oe_case_stix_grouping(g);
-	json_t *env = o ? json_pack("{s:[o]}", "objects", o) : NULL;
-	char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
-	json_decref(env);
-	if (!text)
-		abort();
 	oe_arena a = OE_ARENA_INIT;
 	oe_env_page p;
-	char err[256];
-	if (oe_env_parse(text, strlen(text), &opts, &a, &p, err, sizeof(err)) || p.ngroupings != 1)
+	reread(oe_case_stix_grouping(g), &a, &p);
+	if (p.ngroupings != 1)
 		abort();
 	const oe_case_stix *e = &p.groupings[0];
 	if (!same(e->id, g->id) || !same(e->title, g->title) || e->tlp != g->tlp ||
@@ -157,7 +151,6 @@ static void check_case(const oe_case_stix *g)
 	    e->modified != g->modified)
 		abort();
 	oe_arena_clear(&a);
-	free(text);
 }
 
 static void check_note(const oe_case_note_stix *n)
@@ -169,16 +162,10 @@ static void check_note(const oe_case_note_stix *n)
 	    strlen(n->text) > OE_CASE_TEXT_MAX)
 		abort();
 	must_json(n->text);
-	json_t *o = oe_case_stix_note(n);
-	json_t *env = o ? json_pack("{s:[o]}", "objects", o) : NULL;
-	char *text = env ? json_dumps(env, JSON_COMPACT) : NULL;
-	json_decref(env);
-	if (!text)
-		abort();
 	oe_arena a = OE_ARENA_INIT;
 	oe_env_page p;
-	char err[256];
-	if (oe_env_parse(text, strlen(text), &opts, &a, &p, err, sizeof(err)) || p.nnotes != 1)
+	reread(oe_case_stix_note(n), &a, &p);
+	if (p.nnotes != 1)
 		abort();
 	const oe_case_note_stix *e = &p.notes[0];
 	if (!same(e->id, n->id) || !same(e->text, n->text) || e->kind != n->kind ||
@@ -186,7 +173,6 @@ static void check_note(const oe_case_note_stix *n)
 	    !same(e->task_ref, n->task_ref) || !same(e->case_ref, n->case_ref))
 		abort();
 	oe_arena_clear(&a);
-	free(text);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
+
 struct oe_arena_chunk {
 	oe_arena_chunk *next;
 	max_align_t data[];
@@ -65,6 +67,23 @@ char *oe_arena_printf(oe_arena *a, const char *fmt, ...)
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+int oe_arena_grow(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : 16;
+	if (nc > SIZE_MAX / (elem ? elem : 1))
+		return OE_ENOMEM;
+	void *p = oe_arena_alloc(a, nc * elem);
+	if (!p)
+		return OE_ENOMEM;
+	if (n)
+		memcpy(p, *arr, n * elem);
+	*arr = p;
+	*cap = nc;
+	return 0;
 }
 
 void oe_arena_clear(oe_arena *a)

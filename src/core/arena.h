@@ -27,6 +27,11 @@ char *oe_arena_strdup(oe_arena *a, const char *s);
 char *oe_arena_strndup(oe_arena *a, const char *s, size_t n);
 /* printf into the arena. */
 char *oe_arena_printf(oe_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Room for one more element in an arena array *arr holding n of *cap
+ * elements of elem bytes: when it is full, a new array of twice the
+ * capacity (16 at first) with the n elements copied; the old one stays in
+ * the arena until it is cleared. 0 or OE_ENOMEM. */
+int oe_arena_grow(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem);
 /* Frees every chunk; the arena can be used again. NULL is fine. */
 void oe_arena_clear(oe_arena *a);
 

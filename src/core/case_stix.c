@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "stix_obj.h"
 #include "tlp.h"
 #include "uuid.h"
 
@@ -15,6 +16,13 @@ bool oe_case_stix_is_id(const char *s, const char *prefix)
 	oe_uuid u;
 	return s && strncmp(s, prefix, n) == 0 && strlen(s) == n + OE_UUID_STR - 1 &&
 	       oe_uuid_parse(s + n, &u) == 0;
+}
+
+int64_t oe_case_stix_key(const char *id)
+{
+	const char *d = id ? strstr(id, "--") : NULL;
+	oe_uuid u;
+	return d && !oe_uuid_parse(d + 2, &u) ? oe_stix_uuid_key(&u) : 0;
 }
 
 bool oe_case_text_ok(const char *s, size_t max)

@@ -91,6 +91,9 @@ int oe_case_stix_note_parse(const json_t *o, oe_arena *a, oe_case_note_stix *out
 
 /* "<prefix><uuid>" and nothing else. */
 bool oe_case_stix_is_id(const char *s, const char *prefix);
+/* The TAXII log's key of a STIX id "<type>--<uuid>" (the first 8 bytes of
+ * the uuid, as oe_stix_uuid_key); 0 when it has no uuid. */
+int64_t oe_case_stix_key(const char *id);
 /* Text people write: valid UTF-8 of 1..max bytes, no control characters
  * but tab and line breaks. */
 bool oe_case_text_ok(const char *s, size_t max);

@@ -45,6 +45,13 @@ static int fail(oe_req *r, int ret, const oe_case_err *e)
 	return oe_http_fail(r, ret);
 }
 
+/* The case as it stands after the call that returned ret, or why not. */
+static int answer(oe_req *r, int ret, const oe_case_err *e, int status, const oe_case_detail *d)
+{
+	return ret ? fail(r, ret, e)
+		   : oe_http_json(r, status, oe_case_json(d, r->ctx.node->node_name));
+}
+
 int oe_h_cases_list(oe_req *r)
 {
 	const char *st = oe_http_arg(r, "status"), *lim = oe_http_arg(r, "limit");
@@ -170,9 +177,7 @@ int oe_h_cases_post(oe_req *r)
 	in.participants = parts;
 	oe_case_detail d;
 	oe_case_err e;
-	int ret = oe_svc_case_create(&r->ctx, &in, &d, &e);
-	rc =
-	    ret ? fail(r, ret, &e) : oe_http_json(r, 201, oe_case_json(&d, r->ctx.node->node_name));
+	rc = answer(r, oe_svc_case_create(&r->ctx, &in, &d, &e), &e, 201, &d);
 out:
 	json_decref(b);
 	return rc;
@@ -181,9 +186,8 @@ out:
 static int case_get(oe_req *r, const char *id)
 {
 	oe_case_detail d;
-	int ret = oe_svc_case_get(&r->ctx, id, &d);
-	return ret ? oe_http_fail(r, ret)
-		   : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
+	oe_case_err e = {0};
+	return answer(r, oe_svc_case_get(&r->ctx, id, &d), &e, 200, &d);
 }
 
 static int case_patch(oe_req *r, const char *id, json_t *b)
@@ -218,9 +222,7 @@ static int case_patch(oe_req *r, const char *id, json_t *b)
 	}
 	oe_case_detail d;
 	oe_case_err e;
-	int ret = oe_svc_case_patch(&r->ctx, id, &p, &d, &e);
-	return ret ? fail(r, ret, &e)
-		   : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
+	return answer(r, oe_svc_case_patch(&r->ctx, id, &p, &d, &e), &e, 200, &d);
 }
 
 static const char *const link_fields[] = {"reports", "indicators", "events", "unlink", NULL};
@@ -250,9 +252,7 @@ static int case_links(oe_req *r, const char *id, json_t *b)
 	}
 	oe_case_detail d;
 	oe_case_err e;
-	int ret = oe_svc_case_link(&r->ctx, id, add, nadd, del, ndel, &d, &e);
-	return ret ? fail(r, ret, &e)
-		   : oe_http_json(r, 200, oe_case_json(&d, r->ctx.node->node_name));
+	return answer(r, oe_svc_case_link(&r->ctx, id, add, nadd, del, ndel, &d, &e), &e, 200, &d);
 }
 
 static const char *const task_fields[] = {"title", "assignee", "due", "done", NULL};

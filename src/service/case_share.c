@@ -8,6 +8,7 @@
  * stored, changes nothing. A partner's word on a task of ours (a task
  * update) is folded into the task here, as a new version of ours, so that
  * every node sees it through the task itself. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,9 +22,11 @@ int oe_svc_case_taxii_load(oe_ctx *c, int64_t log_id, oe_case_taxii_obj *out)
 {
 	oe_store *s = c->store;
 	memset(out, 0, sizeof(*out));
+	if (log_id >= 0 || log_id == INT64_MIN)
+		return OE_ENOTFOUND;
 	int64_t lid = -log_id, row = lid / 4;
 	int kind = (int)(lid % 4);
-	if (log_id >= 0 || (kind != 1 && kind != 2))
+	if (kind != 1 && kind != 2)
 		return OE_ENOTFOUND;
 	int ret;
 	if (kind == 2) {
@@ -261,13 +264,6 @@ static int group_of(imp *x, int64_t origin, const oe_case_stix *g, int64_t *gid)
 	return ret;
 }
 
-static int64_t key_of(const char *stix_id)
-{
-	const char *d = strstr(stix_id, "--");
-	oe_uuid u;
-	return d && !oe_uuid_parse(d + 2, &u) ? oe_stix_uuid_key(&u) : 0;
-}
-
 static int put_case(imp *x, const oe_case_stix *g, oe_sync_counts *n)
 {
 	oe_store *s = x->c->store;
@@ -321,7 +317,8 @@ static int put_case(imp *x, const oe_case_stix *g, oe_sync_counts *n)
 	k.tlp = g->tlp;
 	k.group_id = gid;
 	k.modified = g->modified;
-	ret = exists ? s->ops->cases->update(s, &k) : s->ops->cases->create(s, &k, key_of(g->id));
+	ret = exists ? s->ops->cases->update(s, &k)
+		     : s->ops->cases->create(s, &k, oe_case_stix_key(g->id));
 	if (!ret)
 		ret = s->ops->cases->participants_set(s, k.id, orgs, norgs);
 	if (!ret)
@@ -432,7 +429,7 @@ static int put_note(imp *x, const oe_case_note_stix *nt, oe_sync_counts *n)
 	it.done = nt->done;
 	it.modified = nt->modified;
 	ret = exists ? s->ops->cases->item_update(s, &it)
-		     : s->ops->cases->item_create(s, &it, key_of(nt->id));
+		     : s->ops->cases->item_create(s, &it, oe_case_stix_key(nt->id));
 	/* A task of ours: the partner's word becomes the task's. */
 	if (!ret && nt->kind == OE_CASE_STIX_TASK_UPDATE && !task.via_peer) {
 		int tk;

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "core/json.h"
-#include "core/stix_obj.h"
 #include "core/uuid.h"
 #include "report.h"
 
@@ -25,15 +24,6 @@ static bool may_write(const oe_viewer *v)
 static bool may_read_reports(const oe_viewer *v)
 {
 	return v->org_id == OE_NODE_OPERATOR_ORG && may_read(v);
-}
-
-static int tx_end(oe_store *s, int ret)
-{
-	if (ret) {
-		s->ops->rollback(s);
-		return ret;
-	}
-	return s->ops->commit(s);
 }
 
 static int bad(oe_case_err *e, const char *field, const char *why)
@@ -92,32 +82,16 @@ static void new_id(const char *prefix, char out[64])
 	snprintf(out, 64, "%s%s", prefix, us);
 }
 
-/* The TAXII log's key of a STIX id (migrations/0009). */
-static int64_t key_of(const char *stix_id)
+/* A new version of case k (its origin's change, what says what changed),
+ * later than the last. */
+static int new_version(oe_ctx *c, oe_case_row *k, const char *kind, const char *what)
 {
-	const char *d = strstr(stix_id, "--");
-	oe_uuid u;
-	if (!d || oe_uuid_parse(d + 2, &u))
-		return 0;
-	return oe_stix_uuid_key(&u);
+	k->modified = later(k->modified);
+	int ret = c->store->ops->cases->update(c->store, k);
+	return ret ? ret : record(c, k, k->modified, kind, what);
 }
 
 /* ---- what a case shows ----------------------------------------------------- */
-
-static int grow(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem)
-{
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 8;
-	void *v = oe_arena_alloc(a, nc * elem);
-	if (!v)
-		return OE_ENOMEM;
-	if (n)
-		memcpy(v, *arr, n * elem);
-	*arr = v;
-	*cap = nc;
-	return 0;
-}
 
 /* The indicator of an API id, as viewer v may see it: OE_ENOTFOUND when
  * it is not here or v may not see it. */
@@ -151,6 +125,17 @@ static int event_of(oe_ctx *c, const char *ref, oe_event_row *ev)
 	return oe_may_see(&c->viewer, (oe_tlp)ev->tlp, ev->org_id) ? 0 : OE_ENOTFOUND;
 }
 
+/* Task it as its item w (its newest word) says it stands. */
+static void task_of_item(const oe_case_item *w, oe_case_task *t)
+{
+	*t = (oe_case_task){.t = *w,
+			    .title = w->text,
+			    .assignee = w->assignee,
+			    .due = w->due,
+			    .done = w->done,
+			    .modified = w->modified};
+}
+
 /* The tasks with the newest word on each. */
 static int tasks_of(oe_ctx *c, oe_case_detail *d)
 {
@@ -171,12 +156,8 @@ static int tasks_of(oe_ctx *c, oe_case_detail *d)
 		for (size_t k = 0; k < nu; k++)
 			if (ups[k].task_id == tasks[i].id && ups[k].modified > w->modified)
 				w = &ups[k];
-		*t = (oe_case_task){.t = tasks[i],
-				    .title = w->text,
-				    .assignee = w->assignee,
-				    .due = w->due,
-				    .done = w->done,
-				    .modified = w->modified};
+		task_of_item(w, t);
+		t->t = tasks[i];
 		d->tasks_open += !t->done;
 	}
 	return 0;
@@ -198,19 +179,20 @@ static int detail(oe_ctx *c, const oe_case_row *k, bool full, oe_case_detail *d)
 		if (links[i].kind == OE_CASE_LINK_REPORT) {
 			oe_report_row rr;
 			if (!(r = report_of(c, ref, &rr)) &&
-			    !(r = grow(c->arena, (void **)&d->reports, d->nreports, &cr,
-				       sizeof(rr))))
+			    !(r = oe_arena_grow(c->arena, (void **)&d->reports, d->nreports, &cr,
+						sizeof(rr))))
 				d->reports[d->nreports++] = rr;
 		} else if (links[i].kind == OE_CASE_LINK_INDICATOR) {
 			oe_indicator_row ir;
 			if (!(r = indicator_of(c, &c->viewer, ref, &ir)) &&
-			    !(r = grow(c->arena, (void **)&d->indicators, d->nindicators, &ci,
-				       sizeof(ir))))
+			    !(r = oe_arena_grow(c->arena, (void **)&d->indicators, d->nindicators,
+						&ci, sizeof(ir))))
 				d->indicators[d->nindicators++] = ir;
 		} else {
 			oe_event_row er;
 			if (!(r = event_of(c, ref, &er)) &&
-			    !(r = grow(c->arena, (void **)&d->events, d->nevents, &ce, sizeof(er))))
+			    !(r = oe_arena_grow(c->arena, (void **)&d->events, d->nevents, &ce,
+						sizeof(er))))
 				d->events[d->nevents++] = er;
 		}
 		if (r && r != OE_ENOTFOUND)
@@ -377,6 +359,19 @@ static int group_of(oe_ctx *c, const char *name, int64_t *gid, oe_case_err *e)
 	return ret;
 }
 
+/* Begin a transaction and load case id for a new version: only its origin
+ * makes them. On failure the transaction is over. */
+static int begin_own(oe_ctx *c, const char *id, oe_case_row *k)
+{
+	int ret = c->store->ops->begin(c->store);
+	if (ret)
+		return ret;
+	ret = load(c, id, k);
+	if (!ret && k->org_id != c->viewer.org_id)
+		ret = OE_EPERM;
+	return ret ? oe_store_end(c->store, ret) : 0;
+}
+
 static int check_text(const char *title, bool set_desc, const char *desc, oe_case_err *e)
 {
 	if (title && !oe_case_text_ok(title, OE_CASE_TITLE_MAX))
@@ -419,12 +414,12 @@ int oe_svc_case_create(oe_ctx *c, const oe_case_in *in, oe_case_detail *out, oe_
 	if (!ret)
 		ret = orgs_of(c, k.org_id, in->participants, in->nparticipants, &orgs, &norgs, e);
 	if (!ret)
-		ret = s->ops->cases->create(s, &k, key_of(sid));
+		ret = s->ops->cases->create(s, &k, oe_case_stix_key(sid));
 	if (!ret)
 		ret = s->ops->cases->participants_set(s, k.id, orgs, norgs);
 	if (!ret)
 		ret = record(c, &k, k.created, "create", k.title);
-	if ((ret = tx_end(s, ret)))
+	if ((ret = oe_store_end(s, ret)))
 		return ret;
 	return reload(c, k.id, out);
 }
@@ -441,14 +436,9 @@ int oe_svc_case_patch(oe_ctx *c, const char *id, const oe_case_patch *p, oe_case
 		return ret;
 	if (p->status > OE_CASE_CLOSED)
 		return bad(e, "status", "open or closed");
-	if ((ret = s->ops->begin(s)))
-		return ret;
 	oe_case_row k;
-	ret = load(c, id, &k);
-	if (!ret && k.org_id != c->viewer.org_id)
-		ret = OE_EPERM; /* only the origin makes new versions */
-	if (ret)
-		return tx_end(s, ret);
+	if ((ret = begin_own(c, id, &k)))
+		return ret;
 	char what[512] = ""; /* every change named below fits */
 	size_t wl = 0;
 #define NOTE(...)                                                                                  \
@@ -490,12 +480,9 @@ int oe_svc_case_patch(oe_ctx *c, const char *id, const oe_case_patch *p, oe_case
 	if (!ret && wl) {
 		if (wl >= 2 && wl < sizeof(what))
 			what[wl - 2] = '\0';
-		k.modified = later(k.modified);
-		ret = s->ops->cases->update(s, &k);
-		if (!ret)
-			ret = record(c, &k, k.modified, "update", what);
+		ret = new_version(c, &k, "update", what);
 	}
-	if ((ret = tx_end(s, ret)))
+	if ((ret = oe_store_end(s, ret)))
 		return ret;
 	return reload(c, k.id, out);
 }
@@ -513,13 +500,10 @@ int oe_svc_case_link(oe_ctx *c, const char *id, const char *const *add[3], const
 	for (int k = 0; k < 3; k++)
 		if (nadd[k] > OE_CASE_LINK_BATCH || ndel[k] > OE_CASE_LINK_BATCH)
 			return bad(e, link_names[k], "at most 1000 ids at a time");
-	int ret = s->ops->begin(s);
+	oe_case_row k;
+	int ret = begin_own(c, id, &k);
 	if (ret)
 		return ret;
-	oe_case_row k;
-	ret = load(c, id, &k);
-	if (!ret && k.org_id != c->viewer.org_id)
-		ret = OE_EPERM;
 	size_t changed = 0;
 	oe_time now = oe_now();
 	for (int kind = 0; !ret && kind < 3; kind++) {
@@ -562,12 +546,9 @@ int oe_svc_case_link(oe_ctx *c, const char *id, const char *const *add[3], const
 		size_t na = nadd[0] + nadd[1] + nadd[2], nd = ndel[0] + ndel[1] + ndel[2];
 		snprintf(what, sizeof(what), "linked %zu, unlinked %zu", na, nd);
 		/* The grouping names what it links: a new version. */
-		k.modified = later(k.modified);
-		ret = s->ops->cases->update(s, &k);
-		if (!ret)
-			ret = record(c, &k, k.modified, "link", what);
+		ret = new_version(c, &k, "link", what);
 	}
-	if ((ret = tx_end(s, ret)))
+	if ((ret = oe_store_end(s, ret)))
 		return ret;
 	return reload(c, k.id, out);
 }
@@ -589,6 +570,35 @@ static int may_add(oe_ctx *c, const oe_case_row *k)
 	return ret ? ret : OE_EPERM;
 }
 
+/* Begin a transaction and load case id for the caller to add to. On
+ * failure the transaction is over. */
+static int begin_add(oe_ctx *c, const char *id, oe_case_row *k)
+{
+	int ret = c->store->ops->begin(c->store);
+	if (ret)
+		return ret;
+	ret = load(c, id, k);
+	if (!ret)
+		ret = may_add(c, k);
+	return ret ? oe_store_end(c->store, ret) : 0;
+}
+
+/* Store it (its kind, text and task fields set), a new item of the
+ * caller's in case k made at now, under a new id. */
+static int item_new(oe_ctx *c, const oe_case_row *k, oe_time now, oe_case_item *it)
+{
+	char *sid = oe_arena_alloc(c->arena, 64);
+	if (!sid)
+		return OE_ENOMEM;
+	new_id("note--", sid);
+	it->case_id = k->id;
+	it->stix_id = sid;
+	it->org_id = c->viewer.org_id;
+	it->author = (char *)c->actor;
+	it->created = it->modified = now;
+	return c->store->ops->cases->item_create(c->store, it, oe_case_stix_key(sid));
+}
+
 static int task_in_ok(const oe_case_task_in *in, bool create, oe_case_err *e)
 {
 	if (create && !in->title)
@@ -603,16 +613,6 @@ static int task_in_ok(const oe_case_task_in *in, bool create, oe_case_err *e)
 	return 0;
 }
 
-static void task_of_item(const oe_case_item *it, oe_case_task *t)
-{
-	*t = (oe_case_task){.t = *it,
-			    .title = it->text,
-			    .assignee = it->assignee,
-			    .due = it->due,
-			    .done = it->done,
-			    .modified = it->modified};
-}
-
 int oe_svc_case_task_add(oe_ctx *c, const char *id, const oe_case_task_in *in, oe_case_task *out,
 			 oe_case_err *e)
 {
@@ -620,32 +620,20 @@ int oe_svc_case_task_add(oe_ctx *c, const char *id, const oe_case_task_in *in, o
 	memset(e, 0, sizeof(*e));
 	if (!may_write(&c->viewer))
 		return OE_EPERM;
-	int ret = task_in_ok(in, true, e);
-	if (ret || (ret = s->ops->begin(s)))
-		return ret;
 	oe_case_row k;
-	ret = load(c, id, &k);
-	if (!ret)
-		ret = may_add(c, &k);
-	char sid[64];
-	new_id("note--", sid);
+	int ret = task_in_ok(in, true, e);
+	if (ret || (ret = begin_add(c, id, &k)))
+		return ret;
 	oe_time now = oe_now();
-	oe_case_item it = {.case_id = k.id,
-			   .stix_id = sid,
-			   .kind = OE_CASE_TASK,
-			   .org_id = c->viewer.org_id,
-			   .author = (char *)c->actor,
+	oe_case_item it = {.kind = OE_CASE_TASK,
 			   .text = (char *)in->title,
 			   .assignee = in->set_assignee ? (char *)in->assignee : NULL,
 			   .due = in->set_due ? in->due : 0,
-			   .done = in->done > 0,
-			   .created = now,
-			   .modified = now};
-	if (!ret)
-		ret = s->ops->cases->item_create(s, &it, key_of(sid));
+			   .done = in->done > 0};
+	ret = item_new(c, &k, now, &it);
 	if (!ret)
 		ret = record(c, &k, now, "task", in->title);
-	if ((ret = tx_end(s, ret)))
+	if ((ret = oe_store_end(s, ret)))
 		return ret;
 	if ((ret = s->ops->cases->item_get(s, it.id, NULL, c->arena, &it)))
 		return ret;
@@ -686,7 +674,7 @@ int oe_svc_case_task_patch(oe_ctx *c, const char *id, const char *task_id,
 				cur = d.tasks[i];
 	}
 	if (ret)
-		return tx_end(s, ret);
+		return oe_store_end(s, ret);
 	oe_case_item w = t;
 	w.text = (char *)(in->title ? in->title : cur.title);
 	w.assignee = (char *)(in->set_assignee ? in->assignee : cur.assignee);
@@ -705,21 +693,13 @@ int oe_svc_case_task_patch(oe_ctx *c, const char *id, const char *task_id,
 		ret = s->ops->cases->item_update_of(s, t.id, c->viewer.org_id, c->arena, &u);
 		oe_time now = later(cur.modified);
 		if (ret == OE_ENOTFOUND) {
-			char sid[64];
-			new_id("note--", sid);
-			u = (oe_case_item){.case_id = k.id,
-					   .stix_id = sid,
-					   .kind = OE_CASE_TASK_UPDATE,
-					   .org_id = c->viewer.org_id,
-					   .author = (char *)c->actor,
+			u = (oe_case_item){.kind = OE_CASE_TASK_UPDATE,
 					   .text = w.text,
 					   .assignee = w.assignee,
 					   .due = w.due,
 					   .done = w.done,
-					   .task_id = t.id,
-					   .created = now,
-					   .modified = now};
-			ret = s->ops->cases->item_create(s, &u, key_of(sid));
+					   .task_id = t.id};
+			ret = item_new(c, &k, now, &u);
 		} else if (!ret) {
 			u.text = w.text;
 			u.assignee = w.assignee;
@@ -734,7 +714,7 @@ int oe_svc_case_task_patch(oe_ctx *c, const char *id, const char *task_id,
 	}
 	if (!ret)
 		ret = record(c, &k, w.modified, "task.update", what);
-	if ((ret = tx_end(s, ret)))
+	if ((ret = oe_store_end(s, ret)))
 		return ret;
 	out->title = w.text;
 	out->assignee = w.assignee;
@@ -753,31 +733,16 @@ int oe_svc_case_note_add(oe_ctx *c, const char *id, const char *text, oe_case_it
 		return OE_EPERM;
 	if (!oe_case_text_ok(text, OE_CASE_TEXT_MAX))
 		return bad(e, "text", "1 to 10000 bytes of text");
-	int ret = s->ops->begin(s);
+	oe_case_row k;
+	int ret = begin_add(c, id, &k);
 	if (ret)
 		return ret;
-	oe_case_row k;
-	ret = load(c, id, &k);
-	if (!ret)
-		ret = may_add(c, &k);
-	char sid[64];
-	new_id("note--", sid);
 	oe_time now = oe_now();
-	oe_case_item it = {.case_id = k.id,
-			   .stix_id = sid,
-			   .kind = OE_CASE_NOTE,
-			   .org_id = c->viewer.org_id,
-			   .author = (char *)c->actor,
-			   .text = (char *)text,
-			   .created = now,
-			   .modified = now};
+	oe_case_item it = {.kind = OE_CASE_NOTE, .text = (char *)text};
+	ret = item_new(c, &k, now, &it);
 	if (!ret)
-		ret = s->ops->cases->item_create(s, &it, key_of(sid));
-	char what[120];
-	snprintf(what, sizeof(what), "%s", sid);
-	if (!ret)
-		ret = record(c, &k, now, "note", what);
-	if ((ret = tx_end(s, ret)))
+		ret = record(c, &k, now, "note", it.stix_id);
+	if ((ret = oe_store_end(s, ret)))
 		return ret;
 	return s->ops->cases->item_get(s, it.id, NULL, c->arena, out);
 }

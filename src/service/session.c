@@ -117,15 +117,6 @@ static int totp_verify(oe_ctx *c, const oe_user_row *u, const char *code)
 	return ret == OE_ECONFLICT ? OE_EINVAL : ret;
 }
 
-static int tx_end(oe_store *s, int ret)
-{
-	if (ret) {
-		s->ops->rollback(s);
-		return ret;
-	}
-	return s->ops->commit(s);
-}
-
 static int signin_fail(oe_ctx *c, const char *actor, const char *why)
 {
 	return c->store->ops->audit(c->store, oe_now(), actor, "session.signin.fail", NULL, why);
@@ -166,15 +157,15 @@ int oe_svc_signin(oe_ctx *c, const char *name, const char *password, const char 
 	if (u.totp_enabled) {
 		if (!totp || !*totp) {
 			*outcome = OE_SIGNIN_TOTP_REQUIRED;
-			return tx_end(s, signin_fail(c, actor, "totp_required"));
+			return oe_store_end(s, signin_fail(c, actor, "totp_required"));
 		}
 		ret = totp_verify(c, &u, totp);
 		if (ret == OE_EINVAL) {
 			*outcome = OE_SIGNIN_BAD_TOTP;
-			return tx_end(s, signin_fail(c, actor, "bad_totp"));
+			return oe_store_end(s, signin_fail(c, actor, "bad_totp"));
 		}
 		if (ret)
-			return tx_end(s, ret);
+			return oe_store_end(s, ret);
 	}
 	uint8_t raw[32], h[32];
 	randombytes_buf(raw, sizeof(raw));
@@ -192,8 +183,8 @@ int oe_svc_signin(oe_ctx *c, const char *name, const char *password, const char 
 	    (ret = s->ops->auth->session_create(s, h, u.id, now, ua[0] ? ua : NULL)) ||
 	    (ret = s->ops->audit(s, now, actor, "session.signin", actor,
 				 u.totp_enabled ? "totp" : NULL)))
-		return tx_end(s, ret);
-	if ((ret = tx_end(s, 0)))
+		return oe_store_end(s, ret);
+	if ((ret = oe_store_end(s, 0)))
 		return ret;
 	out->id = 0;
 	out->user = u;
@@ -221,14 +212,14 @@ int oe_svc_session_check(oe_node *n, oe_store *s, const char *token, oe_arena *a
 	if (now - row.last_seen > idle || now - row.created > n->cfg.max_lifetime * 1000000 ||
 	    row.user.disabled) {
 		if (s->ops->begin(s) == 0)
-			tx_end(s, s->ops->auth->session_delete(s, row.id));
+			oe_store_end(s, s->ops->auth->session_delete(s, row.id));
 		return OE_EAUTH;
 	}
 	/* Mark it used, not on every request: the idle timeout is then
 	 * between 0.9 and 1 times the configured one. */
 	oe_time every = idle / 10 < 60000000 ? idle / 10 : 60000000;
 	if (now - row.last_seen >= every && s->ops->begin(s) == 0)
-		tx_end(s, s->ops->auth->session_touch(s, row.id, now));
+		oe_store_end(s, s->ops->auth->session_touch(s, row.id, now));
 	memset(out, 0, sizeof(*out));
 	out->id = row.id;
 	out->user = row.user;
@@ -254,27 +245,36 @@ int oe_svc_signout(oe_ctx *c, const oe_session *sess)
 		return ret;
 	if (!(ret = s->ops->auth->session_delete(s, sess->id)))
 		ret = s->ops->audit(s, oe_now(), actor, "session.signout", actor, NULL);
-	return tx_end(s, ret);
+	return oe_store_end(s, ret);
 }
 
-int oe_svc_totp_enrol(oe_ctx *c, const oe_session *sess, char secret[64], char uri[OE_TOTP_URI_MAX])
+/* Begin a transaction and read the signed-in user, whose second factor
+ * must not be on yet (OE_ECONFLICT). On failure the transaction is over. */
+static int begin_totp(oe_ctx *c, const oe_session *sess, oe_user_row *u)
 {
 	oe_store *s = c->store;
 	int ret = s->ops->begin(s);
 	if (ret)
 		return ret;
+	if (!(ret = s->ops->auth->user_get(s, sess->user.id, NULL, c->arena, u)) && u->totp_enabled)
+		ret = OE_ECONFLICT;
+	return ret ? oe_store_end(s, ret) : 0;
+}
+
+int oe_svc_totp_enrol(oe_ctx *c, const oe_session *sess, char secret[64], char uri[OE_TOTP_URI_MAX])
+{
+	oe_store *s = c->store;
 	oe_user_row u;
-	if ((ret = s->ops->auth->user_get(s, sess->user.id, NULL, c->arena, &u)))
-		return tx_end(s, ret);
-	if (u.totp_enabled)
-		return tx_end(s, OE_ECONFLICT);
+	int ret = begin_totp(c, sess, &u);
+	if (ret)
+		return ret;
 	uint8_t sec[OE_TOTP_SECRET_LEN], sealed[TOTP_SEALED_LEN];
 	randombytes_buf(sec, sizeof(sec));
 	totp_seal(c->node, sec, sealed);
 	ret = oe_totp_base32(sec, sizeof(sec), secret, 64);
 	sodium_memzero(sec, sizeof(sec));
 	if (ret)
-		return tx_end(s, ret);
+		return oe_store_end(s, ret);
 	/* The account name is the user's, escaped for a URI (names are
 	 * printable UTF-8 but may hold spaces or '?'). */
 	char name[OE_USER_NAME_MAX * 3 + 1];
@@ -293,35 +293,29 @@ int oe_svc_totp_enrol(oe_ctx *c, const oe_session *sess, char secret[64], char u
 		 name, secret);
 	char actor[OE_USER_NAME_MAX + 8];
 	user_actor(u.name, actor);
-	if ((ret = s->ops->auth->user_set_totp(s, u.id, sealed, sizeof(sealed), false)) ||
-	    (ret = s->ops->audit(s, oe_now(), c->actor, "user.totp.enrol", actor, NULL)))
-		return tx_end(s, ret);
-	return tx_end(s, 0);
+	if (!(ret = s->ops->auth->user_set_totp(s, u.id, sealed, sizeof(sealed), false)))
+		ret = s->ops->audit(s, oe_now(), c->actor, "user.totp.enrol", actor, NULL);
+	return oe_store_end(s, ret);
 }
 
 int oe_svc_totp_confirm(oe_ctx *c, const oe_session *sess, const char *code)
 {
 	oe_store *s = c->store;
-	int ret = s->ops->begin(s);
+	oe_user_row u;
+	int ret = begin_totp(c, sess, &u);
 	if (ret)
 		return ret;
-	oe_user_row u;
-	if ((ret = s->ops->auth->user_get(s, sess->user.id, NULL, c->arena, &u)))
-		return tx_end(s, ret);
-	if (u.totp_enabled)
-		return tx_end(s, OE_ECONFLICT);
 	if (!u.totp_sealed)
-		return tx_end(s, OE_ENOTFOUND);
+		return oe_store_end(s, OE_ENOTFOUND);
 	char actor[OE_USER_NAME_MAX + 8];
 	user_actor(u.name, actor);
 	ret = totp_verify(c, &u, code);
 	if (ret == OE_EINVAL) {
 		/* The failed attempt stays in the log: no rollback of it. */
 		ret = s->ops->audit(s, oe_now(), c->actor, "user.totp.confirm.fail", actor, NULL);
-		return tx_end(s, ret) ? OE_EIO : OE_EINVAL;
+		return oe_store_end(s, ret) ? OE_EIO : OE_EINVAL;
 	}
-	if (ret || (ret = s->ops->auth->user_set_totp(s, u.id, u.totp_sealed, u.totp_len, true)) ||
-	    (ret = s->ops->audit(s, oe_now(), c->actor, "user.totp.enable", actor, NULL)))
-		return tx_end(s, ret);
-	return tx_end(s, 0);
+	if (!ret && !(ret = s->ops->auth->user_set_totp(s, u.id, u.totp_sealed, u.totp_len, true)))
+		ret = s->ops->audit(s, oe_now(), c->actor, "user.totp.enable", actor, NULL);
+	return oe_store_end(s, ret);
 }

@@ -165,21 +165,38 @@ char *oe_sq_text(sqlite3_stmt *st, int i, oe_arena *a)
 	return s ? oe_arena_strndup(a, s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
 }
 
-/* Room for one more element in an array of arena memory holding n of *cap
- * (the capacity doubles; old contents are copied). 0 or OE_ENOMEM. */
-int oe_sq_grow(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem)
+sqlite3_stmt *oe_sq_prep_key(sq_store *q, const char *key, int64_t id, const char *sql_key,
+			     const char *sql_id)
 {
-	if (n < *cap)
-		return 0;
-	size_t nc = *cap ? *cap * 2 : 16;
-	void *p = oe_arena_alloc(a, nc * elem);
-	if (!p)
-		return OE_ENOMEM;
-	if (n)
-		memcpy(p, *arr, n * elem);
-	*arr = p;
-	*cap = nc;
-	return 0;
+	sqlite3_stmt *st = oe_sq_prep(q, key ? sql_key : sql_id);
+	if (st && key)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	else if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return st;
+}
+
+int oe_sq_one(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_sq_fill_fn fill, void *row)
+{
+	if (!st)
+		return OE_EIO;
+	int rc = sqlite3_step(st);
+	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
+	if (rc == SQLITE_ROW)
+		fill(st, a, row);
+	oe_sq_done(q, st);
+	return ret;
+}
+
+int oe_sq_change(sq_store *q, sqlite3_stmt *st, bool must_change)
+{
+	if (!st)
+		return OE_EIO;
+	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
+	if (!ret && must_change && sqlite3_changes(q->db) == 0)
+		ret = OE_ENOTFOUND;
+	oe_sq_done(q, st);
+	return ret;
 }
 
 int oe_sq_rows(sq_store *q, const char *sql, int64_t arg, oe_arena *a, size_t elem,

@@ -37,35 +37,17 @@ static int fill_user(sqlite3_stmt *st, int first, oe_arena *a, oe_user_row *u)
 
 static int user_get(oe_store *s, int64_t id, const char *name, oe_arena *a, oe_user_row *out)
 {
-	sqlite3_stmt *st = oe_sq_prep(SQ(s), name ? "SELECT " USER_COLS " FROM users u JOIN orgs "
-						    "o ON o.id=u.org_id WHERE u.name=?"
-						  : "SELECT " USER_COLS " FROM users u JOIN orgs "
-						    "o ON o.id=u.org_id WHERE u.id=?");
+	sqlite3_stmt *st = oe_sq_prep_key(
+	    SQ(s), name, id,
+	    "SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id=u.org_id WHERE u.name=?",
+	    "SELECT " USER_COLS " FROM users u JOIN orgs o ON o.id=u.org_id WHERE u.id=?");
 	if (!st)
 		return OE_EIO;
-	if (name)
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, id);
 	int rc = sqlite3_step(st);
 	int ret = rc == SQLITE_ROW    ? fill_user(st, 0, a, out)
 		  : rc == SQLITE_DONE ? OE_ENOTFOUND
 				      : OE_EIO;
 	oe_sq_done(SQ(s), st);
-	return ret;
-}
-
-/* Run one UPDATE or DELETE with up to three int64 parameters (and a blob or
- * text bound by the caller first, when bind is set). OE_ENOTFOUND when it
- * changed nothing and must_change is set. */
-static int change(sq_store *q, sqlite3_stmt *st, bool must_change)
-{
-	if (!st)
-		return OE_EIO;
-	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
-	if (!ret && must_change && sqlite3_changes(q->db) == 0)
-		ret = OE_ENOTFOUND;
-	oe_sq_done(q, st);
 	return ret;
 }
 
@@ -76,7 +58,7 @@ static int user_set_password(oe_store *s, int64_t id, const char *pw_hash)
 		oe_sq_bind_text(st, 1, pw_hash);
 		sqlite3_bind_int64(st, 2, id);
 	}
-	return change(SQ(s), st, true);
+	return oe_sq_change(SQ(s), st, true);
 }
 
 static int user_set_disabled(oe_store *s, int64_t id, bool disabled)
@@ -86,7 +68,7 @@ static int user_set_disabled(oe_store *s, int64_t id, bool disabled)
 		sqlite3_bind_int(st, 1, disabled);
 		sqlite3_bind_int64(st, 2, id);
 	}
-	return change(SQ(s), st, true);
+	return oe_sq_change(SQ(s), st, true);
 }
 
 static int user_set_totp(oe_store *s, int64_t id, const uint8_t *sealed, size_t len, bool enabled)
@@ -105,7 +87,7 @@ static int user_set_totp(oe_store *s, int64_t id, const uint8_t *sealed, size_t 
 		sqlite3_bind_int(st, 2, sealed && enabled);
 		sqlite3_bind_int64(st, 4, id);
 	}
-	return change(SQ(s), st, true);
+	return oe_sq_change(SQ(s), st, true);
 }
 
 static int totp_use(oe_store *s, int64_t id, int64_t step)
@@ -116,7 +98,7 @@ static int totp_use(oe_store *s, int64_t id, int64_t step)
 		sqlite3_bind_int64(st, 1, step);
 		sqlite3_bind_int64(st, 2, id);
 	}
-	int ret = change(SQ(s), st, true);
+	int ret = oe_sq_change(SQ(s), st, true);
 	return ret == OE_ENOTFOUND ? OE_ECONFLICT : ret;
 }
 
@@ -133,7 +115,7 @@ static int session_create(oe_store *s, const uint8_t h[32], int64_t user_id, oe_
 		sqlite3_bind_int64(st, 4, now);
 		oe_sq_bind_text(st, 5, user_agent);
 	}
-	return change(SQ(s), st, false);
+	return oe_sq_change(SQ(s), st, false);
 }
 
 static int session_get(oe_store *s, const uint8_t h[32], oe_arena *a, oe_session_row *out)
@@ -164,7 +146,7 @@ static int session_touch(oe_store *s, int64_t id, oe_time now)
 		sqlite3_bind_int64(st, 1, now);
 		sqlite3_bind_int64(st, 2, id);
 	}
-	return change(SQ(s), st, false);
+	return oe_sq_change(SQ(s), st, false);
 }
 
 static int session_delete(oe_store *s, int64_t id)
@@ -172,7 +154,7 @@ static int session_delete(oe_store *s, int64_t id)
 	sqlite3_stmt *st = oe_sq_prep(SQ(s), "DELETE FROM sessions WHERE id=?");
 	if (st)
 		sqlite3_bind_int64(st, 1, id);
-	return change(SQ(s), st, false);
+	return oe_sq_change(SQ(s), st, false);
 }
 
 static int session_delete_user(oe_store *s, int64_t user_id)
@@ -180,7 +162,7 @@ static int session_delete_user(oe_store *s, int64_t user_id)
 	sqlite3_stmt *st = oe_sq_prep(SQ(s), "DELETE FROM sessions WHERE user_id=?");
 	if (st)
 		sqlite3_bind_int64(st, 1, user_id);
-	return change(SQ(s), st, false);
+	return oe_sq_change(SQ(s), st, false);
 }
 
 static int session_prune(oe_store *s, oe_time idle_before, oe_time created_before)
@@ -190,11 +172,12 @@ static int session_prune(oe_store *s, oe_time idle_before, oe_time created_befor
 		sqlite3_bind_int64(st, 1, idle_before);
 		sqlite3_bind_int64(st, 2, created_before);
 	}
-	return change(SQ(s), st, false);
+	return oe_sq_change(SQ(s), st, false);
 }
 
-static void fill_audit(sqlite3_stmt *st, oe_arena *a, oe_audit_row *r)
+static void fill_audit(sqlite3_stmt *st, oe_arena *a, void *row)
 {
+	oe_audit_row *r = row;
 	r->id = sqlite3_column_int64(st, 0);
 	r->ts = sqlite3_column_int64(st, 1);
 	r->actor = oe_sq_text(st, 2, a);
@@ -212,14 +195,21 @@ static void fill_audit(sqlite3_stmt *st, oe_arena *a, oe_audit_row *r)
 static int audit_list(oe_store *s, const oe_audit_filter *f, oe_arena *a, oe_audit_row **out,
 		      size_t *n)
 {
-	sqlite3_stmt *st = oe_sq_prep(
-	    SQ(s),
-	    "SELECT a.id,a.ts,a.actor,a.action,a.object,a.detail,a.hash FROM audit a WHERE "
-	    "(?1 IS NULL OR a.object=?1) AND (?2 IS NULL OR a.actor=?2) AND (?3 IS NULL OR "
-	    "a.action=?3) AND (?4=0 OR a.id<?4) AND (?5=0 OR (a.actor LIKE 'key:%' AND EXISTS("
-	    "SELECT 1 FROM api_keys k WHERE k.key_id=substr(a.actor,5) AND k.org_id=?5)) OR "
-	    "(a.actor LIKE 'user:%' AND EXISTS(SELECT 1 FROM users u WHERE u.name=substr("
-	    "a.actor,6) AND u.org_id=?5))) ORDER BY a.id DESC LIMIT ?6");
+	/* Written so that SQLite can seek: one object's trail in the index
+	 * audit_by_object, the page after a cursor by id (an OR with "no
+	 * cursor" or "no object" would make it read the log from its end). */
+#define AUDIT_SELECT                                                                               \
+	"SELECT a.id,a.ts,a.actor,a.action,a.object,a.detail,a.hash FROM audit a WHERE "
+#define AUDIT_REST                                                                                 \
+	"(?2 IS NULL OR a.actor=?2) AND (?3 IS NULL OR a.action=?3) AND a.id<=(CASE WHEN ?4=0 "    \
+	"THEN 9223372036854775807 ELSE ?4-1 END) AND (?5=0 OR (a.actor LIKE 'key:%' AND EXISTS("   \
+	"SELECT 1 FROM api_keys k WHERE k.key_id=substr(a.actor,5) AND k.org_id=?5)) OR "          \
+	"(a.actor LIKE 'user:%' AND EXISTS(SELECT 1 FROM users u WHERE u.name=substr("             \
+	"a.actor,6) AND u.org_id=?5))) ORDER BY a.id DESC LIMIT ?6"
+	sqlite3_stmt *st = oe_sq_prep(SQ(s), f->object ? AUDIT_SELECT "a.object=?1 AND " AUDIT_REST
+						       : AUDIT_SELECT AUDIT_REST);
+#undef AUDIT_SELECT
+#undef AUDIT_REST
 	if (!st)
 		return OE_EIO;
 	oe_sq_bind_text(st, 1, f->object);
@@ -228,20 +218,7 @@ static int audit_list(oe_store *s, const oe_audit_filter *f, oe_arena *a, oe_aud
 	sqlite3_bind_int64(st, 4, f->before);
 	sqlite3_bind_int64(st, 5, f->org_id);
 	sqlite3_bind_int64(st, 6, (int64_t)f->limit);
-	oe_audit_row *v = NULL;
-	size_t cnt = 0, cap = 0;
-	int rc, ret = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((ret = oe_sq_grow(a, (void **)&v, cnt, &cap, sizeof(*v))))
-			break;
-		fill_audit(st, a, &v[cnt++]);
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = OE_EIO;
-	oe_sq_done(SQ(s), st);
-	*out = v;
-	*n = cnt;
-	return ret;
+	return oe_sq_rows_st(SQ(s), st, a, sizeof(**out), fill_audit, (void **)out, n);
 }
 
 static int audit_scan(oe_store *s, oe_audit_fn fn, void *arg)

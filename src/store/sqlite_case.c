@@ -5,13 +5,6 @@
 
 #include "sqlite_int.h"
 
-static int step_done(sq_store *q, sqlite3_stmt *st)
-{
-	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
-	oe_sq_done(q, st);
-	return ret;
-}
-
 static void bind_i64(sqlite3_stmt *st, int i, int64_t v)
 {
 	if (v)
@@ -39,7 +32,7 @@ static int sc_create(oe_store *s, oe_case_row *c, int64_t obj_key)
 	bind_i64(st, 9, c->via_peer);
 	sqlite3_bind_int64(st, 10, c->created);
 	sqlite3_bind_int64(st, 11, c->modified);
-	int ret = step_done(q, st);
+	int ret = oe_sq_change(q, st, false);
 	if (!ret)
 		c->id = sqlite3_last_insert_rowid(q->db);
 	return ret;
@@ -76,23 +69,12 @@ static void fill_case(sqlite3_stmt *st, oe_arena *a, void *row)
 static int sc_get(oe_store *s, int64_t id, const char *stix_id, oe_arena *a, oe_case_row *out)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st = oe_sq_prep(q, stix_id ? "SELECT " CASE_COLS "WHERE c.stix_id=?"
-						 : "SELECT " CASE_COLS "WHERE c.id=?");
-	if (!st)
-		return OE_EIO;
-	if (stix_id)
-		sqlite3_bind_text(st, 1, stix_id, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
-	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof(*out));
-		fill_case(st, a, out);
-		if (!out->stix_id || !out->title)
-			ret = OE_ENOMEM;
-	}
-	oe_sq_done(q, st);
+	int ret = oe_sq_one(q,
+			    oe_sq_prep_key(q, stix_id, id, "SELECT " CASE_COLS "WHERE c.stix_id=?",
+					   "SELECT " CASE_COLS "WHERE c.id=?"),
+			    a, fill_case, out);
+	if (!ret && (!out->stix_id || !out->title))
+		ret = OE_ENOMEM;
 	return ret;
 }
 
@@ -100,31 +82,21 @@ static int sc_list(oe_store *s, int status, bool has_before, oe_time before_mod,
 		   size_t limit, oe_arena *a, oe_case_row **out, size_t *n)
 {
 	sq_store *q = SQ(s);
+	/* After a cursor, a row-value comparison: SQLite seeks to it in
+	 * cases_by_modified instead of reading every newer case again. */
 	sqlite3_stmt *st = oe_sq_prep(
-	    q, "SELECT " CASE_COLS "WHERE (?1 < 0 OR c.status=?1) AND (NOT ?2 OR c.modified<?3 "
-	       "OR (c.modified=?3 AND c.id<?4)) ORDER BY c.modified DESC, c.id DESC LIMIT ?5");
+	    q, has_before ? "SELECT " CASE_COLS
+			    "WHERE (?1 < 0 OR c.status=?1) AND (c.modified,c.id)<"
+			    "(?3,?4) ORDER BY c.modified DESC, c.id DESC LIMIT ?5"
+			  : "SELECT " CASE_COLS "WHERE (?1 < 0 OR c.status=?1) ORDER BY c.modified "
+			    "DESC, c.id DESC LIMIT ?5");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int(st, 1, status);
-	sqlite3_bind_int(st, 2, has_before);
 	sqlite3_bind_int64(st, 3, before_mod);
 	sqlite3_bind_int64(st, 4, before_id);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)limit);
-	oe_case_row *v = NULL;
-	size_t cnt = 0, cap = 0;
-	int rc, ret = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((ret = oe_sq_grow(a, (void **)&v, cnt, &cap, sizeof(*v))))
-			break;
-		memset(&v[cnt], 0, sizeof(*v));
-		fill_case(st, a, &v[cnt++]);
-	}
-	if (!ret && rc != SQLITE_DONE)
-		ret = OE_EIO;
-	oe_sq_done(q, st);
-	*out = v;
-	*n = cnt;
-	return ret;
+	return oe_sq_rows_st(q, st, a, sizeof(**out), fill_case, (void **)out, n);
 }
 
 static int sc_update(oe_store *s, const oe_case_row *c)
@@ -141,10 +113,7 @@ static int sc_update(oe_store *s, const oe_case_row *c)
 	bind_i64(st, 5, c->group_id);
 	sqlite3_bind_int64(st, 6, c->modified);
 	sqlite3_bind_int64(st, 7, c->id);
-	int ret = step_done(q, st);
-	if (!ret && sqlite3_changes(q->db) == 0)
-		ret = OE_ENOTFOUND;
-	return ret;
+	return oe_sq_change(q, st, true);
 }
 
 static void fill_participant(sqlite3_stmt *st, oe_arena *a, void *row)
@@ -178,7 +147,7 @@ static int sc_participants_set(oe_store *s, int64_t case_id, const int64_t *orgs
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, case_id);
-	int ret = step_done(q, st);
+	int ret = oe_sq_change(q, st, false);
 	for (size_t i = 0; !ret && i < n; i++) {
 		st = oe_sq_prep(q, "INSERT OR IGNORE INTO case_participants(case_id,org_id) "
 				   "VALUES(?,?)");
@@ -186,7 +155,7 @@ static int sc_participants_set(oe_store *s, int64_t case_id, const int64_t *orgs
 			return OE_EIO;
 		sqlite3_bind_int64(st, 1, case_id);
 		sqlite3_bind_int64(st, 2, orgs[i]);
-		ret = step_done(q, st);
+		ret = oe_sq_change(q, st, false);
 	}
 	return ret;
 }
@@ -235,7 +204,7 @@ static int sc_link(oe_store *s, int64_t case_id, int kind, const char *ref, bool
 	sqlite3_bind_text(st, 3, ref, -1, SQLITE_STATIC);
 	if (add)
 		sqlite3_bind_int64(st, 4, now);
-	int ret = step_done(q, st);
+	int ret = oe_sq_change(q, st, false);
 	*changed = !ret && sqlite3_changes(q->db) > 0;
 	return ret;
 }
@@ -248,7 +217,7 @@ static int sc_links_clear(oe_store *s, int64_t case_id, int kind)
 		return OE_EIO;
 	sqlite3_bind_int64(st, 1, case_id);
 	sqlite3_bind_int(st, 2, kind);
-	return step_done(q, st);
+	return oe_sq_change(q, st, false);
 }
 
 #define ITEM_COLS                                                                                  \
@@ -301,30 +270,17 @@ static int sc_items(oe_store *s, int64_t case_id, int kind, oe_arena *a, oe_case
 
 static int one_item(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_case_item *out)
 {
-	int rc = sqlite3_step(st);
-	int ret = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? OE_ENOTFOUND : OE_EIO;
-	if (rc == SQLITE_ROW) {
-		memset(out, 0, sizeof(*out));
-		fill_item(st, a, out);
-		if (!out->stix_id || !out->text)
-			ret = OE_ENOMEM;
-	}
-	oe_sq_done(q, st);
-	return ret;
+	int ret = oe_sq_one(q, st, a, fill_item, out);
+	return !ret && (!out->stix_id || !out->text) ? OE_ENOMEM : ret;
 }
 
 static int sc_item_get(oe_store *s, int64_t id, const char *stix_id, oe_arena *a, oe_case_item *out)
 {
 	sq_store *q = SQ(s);
-	sqlite3_stmt *st = oe_sq_prep(q, stix_id ? "SELECT " ITEM_COLS "WHERE i.stix_id=?"
-						 : "SELECT " ITEM_COLS "WHERE i.id=?");
-	if (!st)
-		return OE_EIO;
-	if (stix_id)
-		sqlite3_bind_text(st, 1, stix_id, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, id);
-	return one_item(q, st, a, out);
+	return one_item(q,
+			oe_sq_prep_key(q, stix_id, id, "SELECT " ITEM_COLS "WHERE i.stix_id=?",
+				       "SELECT " ITEM_COLS "WHERE i.id=?"),
+			a, out);
 }
 
 static int sc_item_update_of(oe_store *s, int64_t task_id, int64_t org_id, oe_arena *a,
@@ -362,7 +318,7 @@ static int sc_item_create(oe_store *s, oe_case_item *it, int64_t obj_key)
 	bind_i64(st, 12, it->via_peer);
 	sqlite3_bind_int64(st, 13, it->created);
 	sqlite3_bind_int64(st, 14, it->modified);
-	int ret = step_done(q, st);
+	int ret = oe_sq_change(q, st, false);
 	if (!ret)
 		it->id = sqlite3_last_insert_rowid(q->db);
 	return ret;
@@ -382,10 +338,7 @@ static int sc_item_update(oe_store *s, const oe_case_item *it)
 	sqlite3_bind_int(st, 5, it->done);
 	sqlite3_bind_int64(st, 6, it->modified);
 	sqlite3_bind_int64(st, 7, it->id);
-	int ret = step_done(q, st);
-	if (!ret && sqlite3_changes(q->db) == 0)
-		ret = OE_ENOTFOUND;
-	return ret;
+	return oe_sq_change(q, st, true);
 }
 
 static int sc_timeline_add(oe_store *s, int64_t case_id, oe_time ts, const char *actor,
@@ -402,7 +355,7 @@ static int sc_timeline_add(oe_store *s, int64_t case_id, oe_time ts, const char 
 	bind_i64(st, 4, org_id);
 	sqlite3_bind_text(st, 5, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, text, -1, SQLITE_STATIC);
-	return step_done(q, st);
+	return oe_sq_change(q, st, false);
 }
 
 static void fill_event(sqlite3_stmt *st, oe_arena *a, void *row)

@@ -56,9 +56,11 @@ void oe_sq_bind_text(sqlite3_stmt *st, int i, const char *s);
 void oe_sq_bind_time(sqlite3_stmt *st, int i, oe_time t);
 /* Column i as an arena string, or NULL. */
 char *oe_sq_text(sqlite3_stmt *st, int i, oe_arena *a);
-/* Room for one more element in an arena array of n of *cap elements (the
- * capacity doubles; old contents are copied). 0 or OE_ENOMEM. */
-int oe_sq_grow(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem);
+/* Room for one more element in an arena array: oe_arena_grow(). */
+static inline int oe_sq_grow(oe_arena *a, void **arr, size_t n, size_t *cap, size_t elem)
+{
+	return oe_arena_grow(a, arr, n, cap, elem);
+}
 
 /* The matcher's operations (sqlite_match.c; see store.h). */
 int oe_sq_indicator_marks(oe_store *s, int64_t *max_id, int64_t *max_seq);
@@ -76,6 +78,19 @@ int oe_sq_rows(sq_store *q, const char *sql, int64_t arg, oe_arena *a, size_t el
 /* The same for a statement already prepared and bound; finishes it. */
 int oe_sq_rows_st(sq_store *q, sqlite3_stmt *st, oe_arena *a, size_t elem, oe_sq_fill_fn fill,
 		  void **out, size_t *n);
+
+/* sql_key with ?1 bound to key (a text the statement does not keep past
+ * its step) when key is set, else sql_id with ?1 bound to id: the two ways
+ * to name one row. NULL when it cannot be prepared. */
+sqlite3_stmt *oe_sq_prep_key(sq_store *q, const char *key, int64_t id, const char *sql_key,
+			     const char *sql_id);
+/* Step st to its one row and fill row from it; finishes st. 0,
+ * OE_ENOTFOUND when there is no row, or OE_EIO. */
+int oe_sq_one(sq_store *q, sqlite3_stmt *st, oe_arena *a, oe_sq_fill_fn fill, void *row);
+/* Step st, an INSERT, UPDATE or DELETE (NULL: it could not be prepared:
+ * OE_EIO), and finish it. OE_ECONFLICT for a constraint violation;
+ * OE_ENOTFOUND when must_change is set and it changed no row. */
+int oe_sq_change(sq_store *q, sqlite3_stmt *st, bool must_change);
 
 /* The report operations (sqlite_report.c). */
 extern const oe_report_store_ops oe_sqlite_report_ops;

@@ -771,6 +771,17 @@ struct oe_store {
 	const oe_store_ops *ops;
 };
 
+/* End the transaction begun with begin(): committed when ret is 0, else
+ * rolled back and ret returned. */
+static inline int oe_store_end(oe_store *s, int ret)
+{
+	if (ret) {
+		s->ops->rollback(s);
+		return ret;
+	}
+	return s->ops->commit(s);
+}
+
 /* Open the store of data directory dir (creating the database when create
  * is true and it does not exist). Migrates an older schema. On failure
  * returns a negative code and writes a message into err. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/case_stix.h"
+#include "core/stix_obj.h"
 #include "core/tlp.h"
 
 #define GID  "grouping--0b6a0c3e-5f3e-4a8e-9a57-3c1d2e4f5a6b"
@@ -172,6 +173,19 @@ static void text(void **state)
 	assert_false(oe_case_stix_is_id(GID, "note--"));
 }
 
+/* The TAXII log's key of an object: its uuid's, whatever its type. */
+static void keys(void **state)
+{
+	(void)state;
+	oe_uuid u;
+	assert_int_equal(oe_uuid_parse(GID + strlen("grouping--"), &u), 0);
+	assert_true(oe_case_stix_key(GID) == oe_stix_uuid_key(&u));
+	assert_true(oe_case_stix_key(TASK) != oe_case_stix_key(GID));
+	assert_true(oe_case_stix_key("note--nope") == 0);
+	assert_true(oe_case_stix_key("no-dashes") == 0);
+	assert_true(oe_case_stix_key(NULL) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +193,7 @@ int main(void)
 	    cmocka_unit_test(note_roundtrip),
 	    cmocka_unit_test(refused),
 	    cmocka_unit_test(text),
+	    cmocka_unit_test(keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,7 +16,7 @@ import time
 import uuid
 
 from oe import SRC, TAP, run, shared
-from three_nodes import Country, pair, synced_after, wait
+from nodes import Country, mesh, synced_after, wait
 
 TAXII = {"Accept": "application/taxii+json;version=2.1"}
 
@@ -46,17 +46,7 @@ def taxii_objects(node, key, title):
 
 def main(t):
     ID, CN, MY = Country("ID-BSSN", "ID"), Country("CN-CAC", "CN"), Country("MY-NACSA", "MY")
-    nodes = (ID, CN, MY)
-    try:
-        for c in nodes:
-            c.start()
-        keys = {}
-        for a in nodes:
-            for b in nodes:
-                if a is not b:
-                    keys[(a.name, b.name)] = pair(a, b)  # b pulls from a with it
-        t.ok(wait(lambda: all(len(c.peers()) == 2 and all(p["last_success"] for p in c.peers().values())
-                              for c in nodes), 60), "each node pulls from the two others")
+    with mesh(t, "each node pulls from the two others", ID, CN, MY) as keys:
         run("group", "add", "--data", ID.node.dir, "--name", "id-cn", "--member", "org:CN-CAC")
         post = lambda body: ID.node.post("/api/v1/indicators", body).json()["id"]
         green = post({"value": "case-green.example", "tlp": "green"})
@@ -164,9 +154,6 @@ def main(t):
         t.ok(not [o for o in from_cn if o["type"] == "grouping"], "and never ID's grouping back")
         validate(t, [o for o in from_id + from_cn if o["type"] in ("grouping", "note", "identity")],
                  "the groupings and notes both nodes serve validate against the OASIS schemas")
-    finally:
-        for c in nodes:
-            c.node.close()
 
 
 if __name__ == "__main__":

@@ -266,10 +266,6 @@ def match_cli(t):
         n.close()
 
 
-if __name__ == "__main__":
-    TAP().run(main)
-
-
 def match_truncated(t):
     """A file truncated while it is matched (log rotation by copytruncate):
     a message and exit status 1, not a death by SIGBUS."""
@@ -297,3 +293,8 @@ def match_truncated(t):
     finally:
         n.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    TAP().run(main)
+

@@ -13,7 +13,7 @@ import urllib.parse
 import uuid
 
 from oe import TAP, run
-from three_nodes import Country, pair, synced_after, wait
+from nodes import Country, pair, synced_after, wait
 
 NS = uuid.UUID("6b1f3c52-940e-5a7d-8e21-4d0c3a779b15")  # src/core/uuid.c
 TAXII = "application/taxii+json;version=2.1"

@@ -8,97 +8,19 @@ and MY; a phone reported by citizens in ID and sighted by a bank in CN is one
 indicator at both, and the bank's sighting reaches ID and MY; and kill -9 of CN in the middle of a pull, then a restart,
 loses and duplicates nothing (docs/sharing.md)."""
 import json
-import os
 import signal
-import socket
-import sqlite3
 import time
 import urllib.parse
 
-from oe import Node, TAP, run
+from nodes import Country, mesh, synced_after, wait
+from oe import TAP, run
 
-SYNC = ("--set", "sync.interval=1s", "--set", "sync.backoff_max=2s", "--set", "sync.page_limit=50")
 PHONE = "+6281234567890"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-class Country:
-    def __init__(self, name, cc):
-        self.name, self.cc = name, cc
-        self.node = Node(org=name, country=cc)
-        self.port = free_port()
-
-    def start(self):
-        self.node.start("--listen", f"127.0.0.1:{self.port}", *SYNC)
-        return self
-
-    def lookup(self, value, key="default"):
-        r = self.node.get("/api/v1/lookup?value=" + urllib.parse.quote(value), key=key)
-        assert r.status == 200, r
-        return r.json()["match"]
-
-    def db(self, sql, *args):
-        c = sqlite3.connect(os.path.join(self.node.dir, "oureyes.db"), timeout=30)
-        try:
-            return c.execute(sql, args).fetchall()
-        finally:
-            c.close()
-
-    def peers(self):
-        return {p["name"]: p for p in self.node.get("/api/v1/peers").json()["peers"]}
-
-
-def wait(cond, timeout=60, step=0.1):
-    """Poll cond until it holds; returns its last value."""
-    end = time.time() + timeout
-    v = cond()
-    while not v and time.time() < end:
-        time.sleep(step)
-        v = cond()
-    return v
-
-
-def pair(a, b):
-    """a invites b; b pulls from a with the key a printed. Returns that key."""
-    inv = json.loads(run("peer", "invite", "--data", a.node.dir, "--name", b.name, "--country", b.cc)[1])
-    run("peer", "add", "--data", b.node.dir, "--name", a.name, "--url", a.node.url + "/taxii2/",
-        "--key", inv["api_key"])
-    return inv["api_key"]
-
-
-def synced_after(c, since):
-    """Every peer of c has had a successful pull that started after since."""
-    def ok():
-        for p in c.peers().values():
-            if not p["last_success"] or p["last_error"]:
-                return False
-            if time.mktime(time.strptime(p["last_success"][:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone < since:
-                return False
-        return True
-    return ok
 
 
 def main(t):
     ID, CN, MY = Country("ID-BSSN", "ID"), Country("CN-CAC", "CN"), Country("MY-NACSA", "MY")
-    nodes = (ID, CN, MY)
-    try:
-        for c in nodes:
-            c.start()
-        keys = {}
-        for a in nodes:
-            for b in nodes:
-                if a is not b:
-                    keys[(a.name, b.name)] = pair(a, b)  # b pulls from a with it
-        t.ok(wait(lambda: all(len(c.peers()) == 2 and all(p["last_success"] for p in c.peers().values())
-                              for c in nodes), 60),
-             "each node pulls from the two others on its schedule")
+    with mesh(t, "each node pulls from the two others on its schedule", ID, CN, MY) as keys:
         # The partners' operators are bound to their real identities.
         cn_at_id = ID.peers()["CN-CAC"]
         t.eq(cn_at_id["org_id"], CN.node.org_id, "ID knows CN's operator by CN's own identity")
@@ -260,9 +182,6 @@ def main(t):
         t.ok('oureyes_peer_last_success_seconds{peer="ID-BSSN"}' in m
              and 'oureyes_peer_lag_seconds{peer="MY-NACSA"}' in m and 'oureyes_peer_errors{peer="ID-BSSN"} 0' in m,
              "/metrics has each peer's last success, lag and errors")
-    finally:
-        for c in nodes:
-            c.node.close()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
 
 #include "core/tlp.h"
 #include "store/store.h"
+#include "store/tmpstore.h"
 
 typedef struct {
 	char dir[64];
@@ -24,14 +25,8 @@ typedef struct {
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/oe-auth-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f || tmpstore_open("auth", f->dir, &f->s))
 		return -1;
-	char err[256];
-	if (oe_store_open(f->dir, true, &f->s, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
 	oe_store *s = f->s;
 	s->ops->org_create(s, "One", "ID", "identity--00000000-0000-4000-8000-000000000001",
 			   &f->org1);
@@ -46,14 +41,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	oe_store_close(f->s);
 	oe_arena_clear(&f->a);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	int ret = tmpstore_close(f->dir, f->s);
 	free(f);
-	return 0;
+	return ret;
 }
 
 static void users(void **state)
@@ -190,6 +181,14 @@ static void audit_reads(void **state)
 	assert_int_equal(o->audit_list(s, &f2, &f->a, &rows, &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(rows[0].id, 2);
+	oe_audit_filter f4 = {.before = 5, .limit = 100}; /* a cursor alone */
+	assert_int_equal(o->audit_list(s, &f4, &f->a, &rows, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(rows[0].id, 4);
+	assert_int_equal(rows[3].id, 1);
+	f4.before = 1;
+	assert_int_equal(o->audit_list(s, &f4, &f->a, &rows, &n), 0);
+	assert_int_equal(n, 0);
 	oe_audit_filter f3 = {.actor = "user:alice", .action = "report.reveal", .limit = 10};
 	assert_int_equal(o->audit_list(s, &f3, &f->a, &rows, &n), 0);
 	assert_int_equal(n, 1);

@@ -16,6 +16,7 @@
 
 #include "core/tlp.h"
 #include "store/store.h"
+#include "store/tmpstore.h"
 
 #define ME    "identity--00000000-0000-4000-8000-000000000001"
 #define PEER  "identity--00000000-0000-4000-8000-0000000000aa"
@@ -32,14 +33,8 @@ typedef struct {
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/oe-share-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f || tmpstore_open("share", f->dir, &f->s))
 		return -1;
-	char err[256];
-	if (oe_store_open(f->dir, true, &f->s, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
 	const oe_store_ops *o = f->s->ops;
 	if (o->org_create(f->s, "Me", "ID", ME, &f->me) ||
 	    o->org_create(f->s, "CN-CAC", "ZZ", PEER, &f->peer_org) ||
@@ -53,13 +48,9 @@ static int teardown(void **state)
 {
 	fx *f = *state;
 	oe_arena_clear(&f->a);
-	oe_store_close(f->s);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	int ret = tmpstore_close(f->dir, f->s);
 	free(f);
-	return 0;
+	return ret;
 }
 
 static oe_ioc version(const char *value, oe_time modified, int tlp, int confidence, bool revoked,

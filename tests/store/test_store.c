@@ -14,6 +14,7 @@
 
 #include "core/tlp.h"
 #include "store/store.h"
+#include "store/tmpstore.h"
 
 typedef struct {
 	char dir[64];
@@ -24,14 +25,8 @@ typedef struct {
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof(*f));
-	snprintf(f->dir, sizeof(f->dir), "/tmp/oe-store-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!f || tmpstore_open("store", f->dir, &f->s))
 		return -1;
-	char err[256];
-	if (oe_store_open(f->dir, true, &f->s, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
 	f->s->ops->org_create(f->s, "One", "ID", "identity--00000000-0000-4000-8000-000000000001",
 			      &f->org1);
 	f->s->ops->org_create(f->s, "Two", "MY", "identity--00000000-0000-4000-8000-000000000002",
@@ -43,13 +38,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	oe_store_close(f->s);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-	if (system(cmd) != 0)
-		return -1;
+	int ret = tmpstore_close(f->dir, f->s);
 	free(f);
-	return 0;
+	return ret;
 }
 
 static oe_ioc ioc(oe_itype t, const char *v)

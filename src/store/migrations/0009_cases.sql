@@ -134,20 +134,27 @@ BEGIN
    ORDER BY i.id;
 END;
 
+-- The collection each case (and so each of its notes) is in as it stands:
+-- NULL for none (RED, or AMBER without a sharing group). A plain view of
+-- one table: SQLite folds it into the statement, keyed by cases.id.
+CREATE VIEW case_collections AS
+SELECT id AS case_id,
+       CASE WHEN tlp <= 1 THEN 'community'
+            WHEN tlp IN (2, 3) AND group_id IS NOT NULL THEN 'group:' || group_id END AS coll
+  FROM cases;
+
+-- A new note, or a new version of one, in its case's collection (the two
+-- triggers differ only in the event: SQLite has no INSERT OR UPDATE one).
 CREATE TRIGGER taxii_case_items_insert AFTER INSERT ON case_items
 BEGIN
   INSERT INTO taxii_log_add
-  SELECT CASE WHEN c.tlp <= 1 THEN 'community' ELSE 'group:' || c.group_id END,
-         new.obj_key, -(new.id * 4 + 2), new.org_id, new.modified, 0
-    FROM cases c
-   WHERE c.id = new.case_id AND (c.tlp <= 1 OR (c.tlp IN (2, 3) AND c.group_id IS NOT NULL));
+  SELECT k.coll, new.obj_key, -(new.id * 4 + 2), new.org_id, new.modified, 0
+    FROM case_collections k WHERE k.case_id = new.case_id AND k.coll IS NOT NULL;
 END;
 
 CREATE TRIGGER taxii_case_items_update AFTER UPDATE ON case_items
 BEGIN
   INSERT INTO taxii_log_add
-  SELECT CASE WHEN c.tlp <= 1 THEN 'community' ELSE 'group:' || c.group_id END,
-         new.obj_key, -(new.id * 4 + 2), new.org_id, new.modified, 0
-    FROM cases c
-   WHERE c.id = new.case_id AND (c.tlp <= 1 OR (c.tlp IN (2, 3) AND c.group_id IS NOT NULL));
+  SELECT k.coll, new.obj_key, -(new.id * 4 + 2), new.org_id, new.modified, 0
+    FROM case_collections k WHERE k.case_id = new.case_id AND k.coll IS NOT NULL;
 END;
