@@ -133,7 +133,7 @@ async function main() {
 		});
 		const corr = await page.textContent('#extracted');
 		t.includes(corr, PHONE, 'the report lists the phone number it names');
-		t.includes(corr, '2 other reports', 'with its correlation: two other reports name it');
+		t.includes(corr, 'other reports: 2', 'with its correlation: two other reports name it');
 		const view = await page.$('.files button');
 		if (view) {
 			await view.click();
@@ -149,7 +149,7 @@ async function main() {
 		// --- the indicator ----------------------------------------------------------------------------
 		await page.click(`#extracted a:text("${PHONE}")`);
 		await page.waitForSelector('#headline');
-		t.includes(await page.textContent('#headline'), '3 reports here', 'the indicator says how many reports name it');
+		t.includes(await page.textContent('#headline'), 'Reports here: 3', 'the indicator says how many reports name it');
 		const nodes = await page.$$eval('svg.graph .node.report', (n) => n.length);
 		t.eq(nodes, 3, 'its graph links the three reports');
 		await screen(page, 'indicator');
@@ -158,7 +158,7 @@ async function main() {
 		await page.fill('#ev-title', 'Fake bank officer wave, November');
 		await page.click('#event-form button[type=submit]');
 		await page.waitForFunction(() => /Fake bank officer wave/.test(document.querySelector('main').textContent));
-		t.includes(await page.textContent('#headline'), 'in 1 events', 'a new event made from the indicator view links it');
+		t.includes(await page.textContent('#headline'), 'events: 1,', 'a new event made from the indicator view links it');
 		// Share it with CN: the sharing group {ID, CN}.
 		await page.fill('#i-group', 'id-cn');
 		await page.click('form.actions button[type=submit]');
