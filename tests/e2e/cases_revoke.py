@@ -78,7 +78,25 @@ def main(t):
         t_done = time.time()
         t.ok(wait(synced_after(MY, t_done + 1), 60), "MY pulled from ID and CN again")
         t.eq(MY.node.get("/api/v1/cases/" + cid).status, 404, "and did not get the case back from CN")
+        via = MY.db("SELECT p.name FROM cases c JOIN peers p ON p.id=c.via_peer WHERE c.stix_id=?", cid)
+        via = via[0][0] if via else None
+        other = {"ID-BSSN": "CN-CAC", "CN-CAC": "ID-BSSN"}.get(via)
+        t.ok(other, "MY's husk names the peer it got the case from", via)
+        if other:
+            back = [o for o in taxii_objects(MY.node, keys[("MY-NACSA", via)], "community") if o["id"] == cid]
+            t.eq(back, [], f"MY serves no tombstone to {via}, the peer it got the case from")
+            on = [o for o in taxii_objects(MY.node, keys[("MY-NACSA", other)], "community") if o["id"] == cid]
+            if other == "ID-BSSN":
+                t.eq(on, [], "nor to ID, whose case it is")
+            else:
+                t.ok(on and on[0].get("revoked") is True and "name" not in on[0],
+                     "MY passes the tombstone on to CN, which could see the GREEN case at MY", on)
+        t_cn = time.time()
+        t.ok(wait(synced_after(CN, t_cn + 1), 60), "CN pulled from MY and ID after MY withdrew the case")
+        t.eq((at(CN) or {}).get("title"), TITLE,
+             "a tombstone from MY, neither the peer CN got the case from nor the origin, takes nothing from CN")
         raw = raw_db(MY)
+        t.ok(cid.encode() in raw, "MY's SQLite files were read (the husk's id is in them)")
         t.eq([s for s in (TITLE, NOTE, TASK, DESC) if s.encode() in raw], [],
              "no title, description, note or task text is left in MY's SQLite files")
         t.ok(wait(synced_after(MY, time.time() + 1), 60), "MY runs and pulls again")
@@ -90,6 +108,7 @@ def main(t):
         t.eq(CN.db("SELECT count(*) FROM case_items"), [(0,)], "with its notes and tasks")
         t.eq(at(ID)["title"], TITLE, "ID, its origin, keeps it")
         raw = raw_db(CN)
+        t.ok(cid.encode() in raw, "CN's SQLite files were read")
         t.eq([s for s in (TITLE, NOTE, TASK, DESC) if s.encode() in raw], [],
              "no title, description, note or task text is left in CN's SQLite files")
 
