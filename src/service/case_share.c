@@ -324,11 +324,17 @@ static int put_case(imp *x, const oe_case_stix *g, oe_sync_counts *n)
 		n->refused++; /* another organisation's case */
 		return 0;
 	}
+	int64_t gid = 0;
 	if (exists && g->modified <= k.modified) {
+		/* The same version again: the origin took a member out of its
+		 * group and tells who is left, so that we stop passing the
+		 * case on to that member (docs/sharing.md, "Revocations"). */
+		if (g->tlp >= OE_TLP_AMBER && k.tlp == g->tlp && k.group_id &&
+		    (ret = group_of(x, origin, g, &gid)))
+			return ret;
 		n->unchanged++;
 		return 0;
 	}
-	int64_t gid = 0;
 	if (g->tlp >= OE_TLP_AMBER && (ret = group_of(x, origin, g, &gid)))
 		return ret;
 	int64_t *orgs = oe_arena_alloc(x->c->arena, (g->nparties + 1) * sizeof(*orgs));

@@ -5,7 +5,9 @@ to AMBER in the group {ID, CN}: MY is served the case and its notes as
 revocation tombstones (nothing but their ids), drops its copy (404, not
 listed, no title or note text left in its SQLite files) while CN keeps the
 case; CN is not served a tombstone. ID then raises it to RED: CN loses it
-too. The tombstones validate against the OASIS schemas."""
+too. A partner taken out of the group loses an AMBER case of it, and
+the partner still in the group stops offering it. The tombstones validate
+against the OASIS schemas."""
 import glob
 import os
 import time
@@ -111,6 +113,35 @@ def main(t):
         t.ok(cid.encode() in raw, "CN's SQLite files were read")
         t.eq([s for s in (TITLE, NOTE, TASK, DESC) if s.encode() in raw], [],
              "no title, description, note or task text is left in CN's SQLite files")
+
+        # ---- a partner taken out of the group -------------------------------------------
+        t.ok(wait(synced_after(CN, time.time() + 1), 60), "CN runs and pulls again")
+        r = ID.node.post("/api/v1/sharing-groups", {"name": "id-cn-my", "members": ["org:CN-CAC", "org:MY-NACSA"]})
+        t.eq(r.status, 201, "ID makes a group {ID, CN, MY}")
+        r = ID.node.post("/api/v1/cases", {"title": "Group case 51ad", "tlp": "amber", "sharing_group": "id-cn-my"})
+        gid = r.json()["id"]
+        ID.node.post(f"/api/v1/cases/{gid}/notes", {"text": "Group note c0de"})
+
+        def has(c, cid):
+            r = c.node.get("/api/v1/cases/" + cid)
+            return r.status == 200 and r.json()["notes"]
+        t.ok(wait(lambda: has(CN, gid) and has(MY, gid), 60), "an AMBER case of that group reaches CN and MY")
+        r = ID.node.request("PATCH", "/api/v1/sharing-groups/id-cn-my", {"members": ["org:CN-CAC"]})
+        t.eq(r.status, 200, "ID takes MY out of the group")
+        t.ok(wait(lambda: MY.node.get("/api/v1/cases/" + gid).status == 404, 60), "MY loses the case")
+        t.eq(MY.db("SELECT count(*) FROM case_items i JOIN cases c ON c.id=i.case_id WHERE c.stix_id=?", gid),
+             [(0,)], "with its note")
+        t_out = time.time()
+        t.ok(wait(synced_after(CN, t_out + 1), 60) and wait(synced_after(MY, t_out + 1), 60),
+             "CN and MY pulled again")
+        t.ok(has(CN, gid), "CN, still in the group, keeps it")
+        my_at_cn = keys[("CN-CAC", "MY-NACSA")]
+        cn_cols = CN.node.get("/taxii2/api/collections/", key=my_at_cn,
+                              headers={"Accept": "application/taxii+json;version=2.1"}).json().get("collections", [])
+        offered = [o for c in cn_cols for o in taxii_objects(CN.node, my_at_cn, c["title"])
+                   if o["id"] == gid and not o.get("revoked")]
+        t.eq(offered, [], "CN, told the group's new members, no longer offers it to MY")
+        t.eq(MY.node.get("/api/v1/cases/" + gid).status, 404, "and MY does not have it back")
 
 
 if __name__ == "__main__":

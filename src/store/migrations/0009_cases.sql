@@ -166,3 +166,16 @@ BEGIN
   SELECT k.coll, new.obj_key, -(new.id * 4 + 2), new.org_id, new.modified, 0
     FROM case_collections k WHERE k.case_id = new.case_id AND k.coll IS NOT NULL;
 END;
+
+-- A member taken out of a sharing group: 0007's trigger serves it the
+-- tombstones and adds again the latest row of each organisation of the
+-- group, which for a case may be one of its notes. Each case of the group
+-- is added again as well, so that partners still in the group learn the
+-- new member list from its grouping (x_oureyes_sharing) at their next
+-- pull and stop passing the case on to the member that left.
+CREATE TRIGGER taxii_cases_group_member_delete AFTER DELETE ON sharing_group_members
+BEGIN
+  INSERT INTO taxii_log_add
+  SELECT 'group:' || old.group_id, obj_key, -(id * 4 + 1), org_id, modified, 0
+    FROM cases WHERE group_id = old.group_id AND tlp IN (2, 3) ORDER BY id;
+END;
