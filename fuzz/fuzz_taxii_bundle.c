@@ -126,8 +126,31 @@ static void check_roundtrip(const oe_env_indicator *d)
 
 /* What the case importer relies on: bounded lists, a TLP a peer may send,
  * a group for AMBER, text that renders as JSON. */
+/* A grouping's or note's tombstone: an id of its type and a version, and
+ * written as this node serves one and read back, the same. */
+static void check_case_tombstone(const char *id, const char *prefix, const char *by,
+				 oe_time modified)
+{
+	if (!oe_case_stix_is_id(id, prefix) || !modified ||
+	    (by && !oe_case_stix_is_id(by, "identity--")))
+		abort();
+	oe_arena a = OE_ARENA_INIT;
+	oe_env_page p;
+	reread(oe_case_stix_tombstone(id, modified), &a, &p);
+	bool g = prefix[0] == 'g';
+	if ((g ? p.ngroupings : p.nnotes) != 1 ||
+	    !(g ? p.groupings[0].tombstone : p.notes[0].tombstone) ||
+	    !same(g ? p.groupings[0].id : p.notes[0].id, id))
+		abort();
+	oe_arena_clear(&a);
+}
+
 static void check_case(const oe_case_stix *g)
 {
+	if (g->tombstone) {
+		check_case_tombstone(g->id, "grouping--", g->created_by, g->modified);
+		return;
+	}
 	if (!oe_case_stix_is_id(g->id, "grouping--") ||
 	    !oe_case_stix_is_id(g->created_by, "identity--") || g->tlp < OE_TLP_CLEAR ||
 	    g->tlp > OE_TLP_AMBER_STRICT || (g->tlp >= OE_TLP_AMBER && !g->group) ||
@@ -155,6 +178,10 @@ static void check_case(const oe_case_stix *g)
 
 static void check_note(const oe_case_note_stix *n)
 {
+	if (n->tombstone) {
+		check_case_tombstone(n->id, "note--", n->created_by, n->modified);
+		return;
+	}
 	if (!oe_case_stix_is_id(n->id, "note--") ||
 	    !oe_case_stix_is_id(n->case_ref, "grouping--") || n->kind < 0 || n->kind > 2 ||
 	    n->tlp > OE_TLP_AMBER_STRICT ||

@@ -248,13 +248,52 @@ static int head(const json_t *o, const char *prefix, oe_arena *a, const char **i
 	return *id && *by ? 0 : OE_ENOMEM;
 }
 
+json_t *oe_case_stix_tombstone(const char *id, oe_time modified)
+{
+	bool g = oe_case_stix_is_id(id, "grouping--");
+	if (!g && !oe_case_stix_is_id(id, "note--"))
+		return NULL;
+	json_t *o = json_pack("{s:s,s:s,s:s,s:o,s:o,s:b,s:[s]}", "type", g ? "grouping" : "note",
+			      "spec_version", "2.1", "id", id, "created", jtime(modified),
+			      "modified", jtime(modified), "revoked", 1, "object_refs", id);
+	if (o && json_object_set_new(o, g ? "context" : "content",
+				     json_string(g ? "unspecified" : ""))) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/* A tombstone (revoked, without the extension of its kind): its id and
+ * modified, and created_by_ref when given. 1 when o is one, 0 when not,
+ * or an error. */
+static int tombstone(const json_t *o, const char *prefix, const char *ext, oe_arena *a,
+		     const char **id, const char **by, oe_time *modified, char *why, size_t whycap)
+{
+	if (!json_is_true(json_object_get(o, "revoked")) || json_object_get(o, ext))
+		return 0;
+	const char *i = oe_json_str(o, "id"), *b = oe_json_str(o, "created_by_ref");
+	if (!oe_case_stix_is_id(i, prefix))
+		return fail(why, whycap, "id: not an id of this type");
+	if (b && !oe_case_stix_is_id(b, "identity--"))
+		return fail(why, whycap, "created_by_ref: not an identity id");
+	if (get_time(o, "modified", modified) || !*modified)
+		return fail(why, whycap, "modified: a timestamp is required");
+	if (!(*id = oe_arena_strdup(a, i)) || (b && !(*by = oe_arena_strdup(a, b))))
+		return OE_ENOMEM;
+	return 1;
+}
+
 int oe_case_stix_grouping_parse(const json_t *o, oe_arena *a, oe_case_stix *out, char *why,
 				size_t whycap)
 {
 	memset(out, 0, sizeof(*out));
-	int ret =
-	    head(o, "grouping--", a, &out->id, &out->created_by, &out->created, &out->modified,
-		 &out->tlp, &out->group, &out->members, &out->nmembers, why, whycap);
+	int ret = tombstone(o, "grouping--", "x_oureyes_case", a, &out->id, &out->created_by,
+			    &out->modified, why, whycap);
+	if (ret)
+		return (out->tombstone = ret == 1) ? 0 : ret;
+	ret = head(o, "grouping--", a, &out->id, &out->created_by, &out->created, &out->modified,
+		   &out->tlp, &out->group, &out->members, &out->nmembers, why, whycap);
 	if (ret)
 		return ret;
 	const char *name = oe_json_str(o, "name"), *desc = oe_json_str(o, "description");
@@ -311,8 +350,12 @@ int oe_case_stix_note_parse(const json_t *o, oe_arena *a, oe_case_note_stix *out
 			    size_t whycap)
 {
 	memset(out, 0, sizeof(*out));
-	int ret = head(o, "note--", a, &out->id, &out->created_by, &out->created, &out->modified,
-		       &out->tlp, &out->group, &out->members, &out->nmembers, why, whycap);
+	int ret = tombstone(o, "note--", "x_oureyes_note", a, &out->id, &out->created_by,
+			    &out->modified, why, whycap);
+	if (ret)
+		return (out->tombstone = ret == 1) ? 0 : ret;
+	ret = head(o, "note--", a, &out->id, &out->created_by, &out->created, &out->modified,
+		   &out->tlp, &out->group, &out->members, &out->nmembers, why, whycap);
 	if (ret)
 		return ret;
 	json_t *refs = json_object_get(o, "object_refs"), *x = json_object_get(o, "x_oureyes_note");

@@ -54,6 +54,9 @@ typedef struct {
 	size_t nrefs;
 	const char **indicators; /* API ids: indicator--uuid5("type:value") */
 	size_t nindicators;
+	/* A revocation tombstone (docs/cases.md): only id and modified (and
+	 * created_by when given) are set. */
+	bool tombstone;
 } oe_case_stix;
 
 enum { OE_CASE_STIX_NOTE = 0, OE_CASE_STIX_TASK = 1, OE_CASE_STIX_TASK_UPDATE = 2 };
@@ -75,13 +78,25 @@ typedef struct {
 	const char **members;
 	size_t nmembers;
 	oe_time created, modified;
+	bool tombstone; /* as oe_case_stix's */
 } oe_case_note_stix;
 
 /* The objects (new references), or NULL when out of memory. */
 json_t *oe_case_stix_grouping(const oe_case_stix *c);
 json_t *oe_case_stix_note(const oe_case_note_stix *n);
 
-/* Read a grouping or a note a partner sent. OE_EINVAL with why when it is
+/* The revocation tombstone of a grouping or note id (docs/cases.md): what
+ * a node serves in place of a case, or a note of it, that a caller held
+ * and may hold no longer. Nothing of the object but its id: type,
+ * spec_version, id, created and modified at `modified`, revoked: true, and
+ * what STIX requires with values that say nothing (a grouping's context
+ * "unspecified", object_refs the object itself; a note's empty content).
+ * No x_oureyes_case or x_oureyes_note: that is how a receiver tells it
+ * from an object. New reference, or NULL (out of memory, a bad id). */
+json_t *oe_case_stix_tombstone(const char *id, oe_time modified);
+
+/* Read a grouping or a note a partner sent (a tombstone sets only id,
+ * modified, created_by when given, and tombstone). OE_EINVAL with why when it is
  * not one this node takes (RED, no marking, no origin, a bad id, a field
  * over its limit); OE_ENOMEM. */
 int oe_case_stix_grouping_parse(const json_t *o, oe_arena *a, oe_case_stix *out, char *why,

@@ -264,9 +264,48 @@ static int group_of(imp *x, int64_t origin, const oe_case_stix *g, int64_t *gid)
 	return ret;
 }
 
+/* A case's tombstone (docs/cases.md, "Revocations"): withdraw what this
+ * node holds of it, with its notes and tasks, when it comes from the peer
+ * we got the case from or from the origin's own node, and is not older
+ * than what we hold. A partner that lost the case itself passes its
+ * tombstone on as well: that must not take from us what the origin still
+ * gives us. Our own cases are only ours to withdraw. */
+static int withdraw_case(imp *x, const oe_case_stix *g, oe_sync_counts *n)
+{
+	oe_store *s = x->c->store;
+	oe_case_row k;
+	int ret = s->ops->cases->get(s, 0, g->id, x->c->arena, &k);
+	if (ret == OE_ENOTFOUND) {
+		n->unchanged++; /* never held here */
+		return 0;
+	}
+	oe_peer_row peer;
+	if (!ret)
+		ret = s->ops->share->peer_get(s, x->peer_id, NULL, x->c->arena, &peer);
+	if (ret)
+		return ret;
+	if (!k.via_peer) {
+		n->own++;
+		return 0;
+	}
+	if ((k.via_peer != x->peer_id && k.org_id != peer.org_id) || g->modified < k.modified ||
+	    (k.tlp == OE_TLP_RED && !k.title[0])) {
+		n->unchanged++;
+		return 0;
+	}
+	ret = s->ops->cases->withdraw(s, k.id);
+	if (!ret)
+		ret = s->ops->audit(s, x->now, x->c->actor, "case.withdraw", g->id, peer.name);
+	n->updated += !ret;
+	n->withdrawn += !ret;
+	return ret;
+}
+
 static int put_case(imp *x, const oe_case_stix *g, oe_sync_counts *n)
 {
 	oe_store *s = x->c->store;
+	if (g->tombstone)
+		return withdraw_case(x, g, n);
 	int64_t origin;
 	int kind;
 	int ret = org_of(x, g->created_by, NULL, NULL, &origin, &kind);
@@ -285,11 +324,17 @@ static int put_case(imp *x, const oe_case_stix *g, oe_sync_counts *n)
 		n->refused++; /* another organisation's case */
 		return 0;
 	}
+	int64_t gid = 0;
 	if (exists && g->modified <= k.modified) {
+		/* The same version again: the origin took a member out of its
+		 * group and tells who is left, so that we stop passing the
+		 * case on to that member (docs/sharing.md, "Revocations"). */
+		if (g->tlp >= OE_TLP_AMBER && k.tlp == g->tlp && k.group_id &&
+		    (ret = group_of(x, origin, g, &gid)))
+			return ret;
 		n->unchanged++;
 		return 0;
 	}
-	int64_t gid = 0;
 	if (g->tlp >= OE_TLP_AMBER && (ret = group_of(x, origin, g, &gid)))
 		return ret;
 	int64_t *orgs = oe_arena_alloc(x->c->arena, (g->nparties + 1) * sizeof(*orgs));
@@ -317,6 +362,9 @@ static int put_case(imp *x, const oe_case_stix *g, oe_sync_counts *n)
 	k.tlp = g->tlp;
 	k.group_id = gid;
 	k.modified = g->modified;
+	/* The peer of its latest version: a tombstone from the peer of an
+	 * older one no longer takes it (docs/cases.md, "Revocations"). */
+	k.via_peer = x->peer_id;
 	ret = exists ? s->ops->cases->update(s, &k)
 		     : s->ops->cases->create(s, &k, oe_case_stix_key(g->id));
 	if (!ret)
@@ -363,6 +411,12 @@ static int put_note(imp *x, const oe_case_note_stix *nt, oe_sync_counts *n)
 {
 	oe_store *s = x->c->store;
 	oe_arena *a = x->c->arena;
+	if (nt->tombstone) {
+		/* Notes leave with their case (whose tombstone comes with
+		 * theirs, and withdraws them all): nothing to do alone. */
+		n->unchanged++;
+		return 0;
+	}
 	int64_t author;
 	int kind;
 	int ret = org_of(x, nt->created_by, NULL, NULL, &author, &kind);

@@ -515,13 +515,50 @@ static json_t *identity_for(walk *w, int64_t org_id, const char *stix_id, const 
 	return ident;
 }
 
-/* A row of a joint case's grouping or note (migrations/0009_cases.sql):
- * shown under the case's marking and group, never to the peer it came
- * from. */
+/* What the caller gets of a row of a joint case's grouping or note
+ * (migrations/0009_cases.sql), as row_kind for an assertion: the object
+ * under the case's marking and group; for a deleted row, its tombstone to
+ * each caller that could see it under the marking the case had in this
+ * collection (or, for a member that left the group, to that member alone)
+ * and cannot see it now. Never anything to the peer it came from, nor to
+ * a partner its own objects. */
+static int case_row_kind(const walk *w, const oe_taxii_row *r, const oe_case_taxii_obj *o)
+{
+	const oe_viewer *v = &w->c->viewer;
+	bool theirs = v->role == OE_ROLE_PEER && o->org_id == v->org_id;
+	for (size_t i = 0; i < w->npeers && !theirs; i++)
+		theirs = o->via_peer == w->peers[i];
+	if (theirs)
+		return ROW_NONE;
+	if (!r->deleted)
+		return in_scope(w->col, o->tlp, o->group_id) &&
+			       oe_may_see_in(v, (oe_tlp)o->tlp, o->owner_org, o->group_id)
+			   ? ROW_OBJECT
+			   : ROW_NONE;
+	if (r->audience) {
+		if (!is_audience(w, r->audience) ||
+		    (r->audience < 0 && o->tlp == OE_TLP_AMBER_STRICT))
+			return ROW_NONE;
+	} else {
+		int t = r->prior_tlp >= 0		     ? r->prior_tlp
+			: strcmp(w->col->scope, "community") ? OE_TLP_AMBER_STRICT
+							     : OE_TLP_GREEN;
+		if (!oe_may_see_in(v, (oe_tlp)t, o->owner_org, w->col->group_id))
+			return ROW_NONE;
+	}
+	bool in_some = o->tlp <= OE_TLP_GREEN ||
+		       ((o->tlp == OE_TLP_AMBER || o->tlp == OE_TLP_AMBER_STRICT) && o->group_id);
+	return in_some && oe_may_see_in(v, (oe_tlp)o->tlp, o->owner_org, o->group_id)
+		   ? ROW_NONE
+		   : ROW_TOMBSTONE;
+}
+
+/* A row of a joint case's grouping or note: the object and the identity
+ * of its organisation, or its tombstone alone. */
 static int take_case_row(walk *w, oe_taxii_row *r)
 {
 	const oe_taxii_query *q = w->q;
-	if (r->deleted || !q->spec_21)
+	if (!q->spec_21)
 		return 1;
 	oe_case_taxii_obj o;
 	int ret = oe_svc_case_taxii_load(w->c, r->indicator_id, &o);
@@ -529,16 +566,30 @@ static int take_case_row(walk *w, oe_taxii_row *r)
 		return 1;
 	if (ret)
 		return ret;
-	if (!in_scope(w->col, o.tlp, o.group_id) ||
-	    !oe_may_see_in(&w->c->viewer, (oe_tlp)o.tlp, o.owner_org, o.group_id))
+	if (oe_case_stix_key(o.id) != r->obj_key)
+		return 1; /* the row names an object that is no more */
+	int kind = case_row_kind(w, r, &o);
+	if (kind == ROW_NONE)
 		return 1;
-	for (size_t i = 0; i < w->npeers; i++)
-		if (o.via_peer == w->peers[i])
+	unsigned type = o.is_note ? OE_TAXII_T_NOTE : OE_TAXII_T_GROUPING;
+	if (kind == ROW_TOMBSTONE) {
+		/* Alone: not even the identity of its organisation. */
+		if (!(q->types & type))
 			return 1;
+		oe_time at = r->version > o.modified ? r->version : o.modified;
+		json_t *t = oe_case_stix_tombstone(o.id, at);
+		if (!t)
+			return OE_ENOMEM;
+		oe_time tv = json_time(t, "modified");
+		if (!oe_taxii_query_id_ok(q, o.id) || !oe_taxii_query_version_ok(q, tv)) {
+			json_decref(t);
+			return 1;
+		}
+		return put_pair(w, r->date_added, t, o.id, tv, NULL, NULL, 0, o.org_id);
+	}
 	json_t *obj = NULL;
 	oe_time ov = o.modified, dv = 0;
-	if ((q->types & (o.is_note ? OE_TAXII_T_NOTE : OE_TAXII_T_GROUPING)) &&
-	    oe_taxii_query_id_ok(q, o.id)) {
+	if ((q->types & type) && oe_taxii_query_id_ok(q, o.id)) {
 		obj = oe_svc_case_taxii_json(w->c, &o);
 		if (!obj)
 			return 1; /* not expressible in STIX: not in the collection */
@@ -775,6 +826,21 @@ static bool indicator_key(const char *id, int64_t *key)
 	return true;
 }
 
+/* The key of a joint case's grouping or note id, or false. */
+static bool case_key(const char *id, int64_t *key)
+{
+	if (!oe_case_stix_is_id(id, "grouping--") && !oe_case_stix_is_id(id, "note--"))
+		return false;
+	*key = oe_case_stix_key(id);
+	return true;
+}
+
+/* The key of any id the log finds objects by. */
+static bool object_key(const char *id, int64_t *key)
+{
+	return indicator_key(id, key) || case_key(id, key);
+}
+
 /* The rows of the objects match[id] names, after `after`. */
 static int rows_of_ids(walk *w, oe_time after, oe_taxii_row **out, size_t *n)
 {
@@ -785,7 +851,7 @@ static int rows_of_ids(walk *w, oe_time after, oe_taxii_row **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	for (size_t i = 0; i < w->q->nids && nk < OE_TAXII_MATCH_MAX; i++)
-		if (indicator_key(w->q->ids[i], &keys[nk]))
+		if (object_key(w->q->ids[i], &keys[nk]))
 			nk++;
 	if (!nk)
 		return 0;
@@ -802,18 +868,33 @@ static int rows_of_ids(walk *w, oe_time after, oe_taxii_row **out, size_t *n)
 }
 
 /* The live row of object id in the collection, or NULL (also when id is
- * not an indicator's). A revoked object's row gives its tombstone. */
-static int object_row(walk *w, const char *id, oe_taxii_row **out)
+ * not an indicator's, or, with cases set, a joint case's grouping or
+ * note's). A revoked object's row gives its tombstone. */
+static int object_row(walk *w, const char *id, bool cases, oe_taxii_row **out)
 {
 	int64_t key;
 	*out = NULL;
-	if (!indicator_key(id, &key))
+	bool is_case = cases && case_key(id, &key);
+	if (!is_case && !indicator_key(id, &key))
 		return 0;
 	oe_taxii_row *rows;
 	size_t n;
 	int ret = w->c->store->ops->taxii->objects(w->c->store, w->col->scope, &key, 1, w->c->arena,
 						   &rows, &n);
-	for (size_t i = 0; !ret && i < n; i++) {
+	for (size_t i = 0; !ret && is_case && i < n; i++) {
+		oe_taxii_row *r = &rows[i];
+		oe_case_taxii_obj o;
+		if (r->deleted || r->indicator_id >= 0)
+			continue;
+		ret = oe_svc_case_taxii_load(w->c, r->indicator_id, &o);
+		if (ret == OE_ENOTFOUND) {
+			ret = 0;
+			continue;
+		}
+		if (!ret && strcmp(o.id, id) == 0 && case_row_kind(w, r, &o) != ROW_NONE)
+			*out = r;
+	}
+	for (size_t i = 0; !ret && !is_case && i < n; i++) {
 		oe_taxii_row *r = &rows[i];
 		if (!r->present || r->deleted)
 			continue;
@@ -860,7 +941,8 @@ int oe_svc_taxii_read(oe_ctx *c, const oe_taxii_collection *col, oe_taxii_what w
 		return OE_EINVAL;
 	}
 	/* One object, by id: only match[version] and match[spec_version]
-	 * apply, and only the indicator is served. */
+	 * apply, and only the object itself is served (an indicator, a
+	 * case's grouping or a note). */
 	oe_taxii_query *qq = NULL;
 	if (object_id) {
 		qq = oe_arena_alloc(c->arena, sizeof(*qq));
@@ -868,7 +950,9 @@ int oe_svc_taxii_read(oe_ctx *c, const oe_taxii_collection *col, oe_taxii_what w
 			return OE_ENOMEM;
 		*qq = *q;
 		qq->nids = 0;
-		qq->types = OE_TAXII_T_INDICATOR;
+		qq->types = !strncmp(object_id, "grouping--", 10) ? OE_TAXII_T_GROUPING
+			    : !strncmp(object_id, "note--", 6)	  ? OE_TAXII_T_NOTE
+								  : OE_TAXII_T_INDICATOR;
 		q = qq;
 	}
 	walk w;
@@ -877,8 +961,8 @@ int oe_svc_taxii_read(oe_ctx *c, const oe_taxii_collection *col, oe_taxii_what w
 	oe_time cursor = after;
 	if (!ret && object_id) {
 		oe_taxii_row *r;
-		ret = object_row(&w, object_id, &r);
-		if (!ret && (!r || !row_visible(&w, r)))
+		ret = object_row(&w, object_id, true, &r);
+		if (!ret && (!r || (r->indicator_id >= 0 && !row_visible(&w, r))))
 			ret = OE_ENOTFOUND;
 		if (!ret && r->date_added > after) {
 			size_t taken;
@@ -929,7 +1013,7 @@ int oe_svc_taxii_delete(oe_ctx *c, const oe_taxii_collection *col, const char *o
 	}
 	oe_taxii_row *r;
 	oe_time now = oe_now();
-	ret = object_row(&w, object_id, &r);
+	ret = object_row(&w, object_id, false, &r);
 	/* Its own organisation always sees it (a peer too: what it sent us). */
 	if (!ret && (!r || !in_scope(col, r->v.tlp, r->group_id) ||
 		     (r->org_id != c->viewer.org_id && !row_visible(&w, r))))

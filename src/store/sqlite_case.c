@@ -99,11 +99,34 @@ static int sc_list(oe_store *s, int status, bool has_before, oe_time before_mod,
 	return oe_sq_rows_st(q, st, a, sizeof(**out), fill_case, (void **)out, n);
 }
 
+static int sc_withdraw(oe_store *s, int64_t case_id)
+{
+	sq_store *q = SQ(s);
+	/* The case first: the log's trigger (migrations/0009) writes the
+	 * tombstones of it and of its notes in the collection it leaves. */
+	static const char *const sql[] = {
+	    "UPDATE cases SET title='',description=NULL,tlp=4,group_id=NULL WHERE id=?1",
+	    "DELETE FROM case_items WHERE case_id=?1",
+	    "DELETE FROM case_participants WHERE case_id=?1",
+	    "DELETE FROM case_links WHERE case_id=?1",
+	    "DELETE FROM case_timeline WHERE case_id=?1",
+	};
+	int ret = 0;
+	for (size_t i = 0; !ret && i < OE_ARRAY_SIZE(sql); i++) {
+		sqlite3_stmt *st = oe_sq_prep(q, sql[i]);
+		if (!st)
+			return OE_EIO;
+		sqlite3_bind_int64(st, 1, case_id);
+		ret = oe_sq_change(q, st, i == 0);
+	}
+	return ret;
+}
+
 static int sc_update(oe_store *s, const oe_case_row *c)
 {
 	sq_store *q = SQ(s);
 	sqlite3_stmt *st = oe_sq_prep(q, "UPDATE cases SET title=?,description=?,status=?,tlp=?,"
-					 "group_id=?,modified=? WHERE id=?");
+					 "group_id=?,modified=?,via_peer=? WHERE id=?");
 	if (!st)
 		return OE_EIO;
 	sqlite3_bind_text(st, 1, c->title, -1, SQLITE_STATIC);
@@ -112,7 +135,8 @@ static int sc_update(oe_store *s, const oe_case_row *c)
 	sqlite3_bind_int(st, 4, c->tlp);
 	bind_i64(st, 5, c->group_id);
 	sqlite3_bind_int64(st, 6, c->modified);
-	sqlite3_bind_int64(st, 7, c->id);
+	bind_i64(st, 7, c->via_peer);
+	sqlite3_bind_int64(st, 8, c->id);
 	return oe_sq_change(q, st, true);
 }
 
@@ -394,4 +418,5 @@ const oe_case_store_ops oe_sqlite_case_ops = {
     .item_update = sc_item_update,
     .timeline_add = sc_timeline_add,
     .timeline = sc_timeline,
+    .withdraw = sc_withdraw,
 };

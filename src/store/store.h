@@ -621,7 +621,8 @@ typedef struct oe_case_store_ops {
 	 * first, before the key (before_mod, before_id) when has_before. */
 	int (*list)(oe_store *s, int status, bool has_before, oe_time before_mod, int64_t before_id,
 		    size_t limit, oe_arena *a, oe_case_row **out, size_t *n);
-	/* Write title, description, status, tlp, group_id and modified of c. */
+	/* Write title, description, status, tlp, group_id, modified and
+	 * via_peer (0: made here) of c. */
 	int (*update)(oe_store *s, const oe_case_row *c);
 	int (*participants)(oe_store *s, int64_t case_id, oe_arena *a, oe_case_participant **out,
 			    size_t *n);
@@ -653,6 +654,12 @@ typedef struct oe_case_store_ops {
 	int (*timeline_add)(oe_store *s, int64_t case_id, oe_time ts, const char *actor,
 			    int64_t org_id, const char *kind, const char *text);
 	int (*timeline)(oe_store *s, int64_t case_id, oe_arena *a, oe_case_event **out, size_t *n);
+	/* Withdraw a received case (docs/cases.md, "Revocations"): it stays
+	 * as a husk that holds its id, origin, peer and version (modified),
+	 * marked RED and without its title or description, so that no one
+	 * here sees it and no version as old is taken again; its notes,
+	 * tasks, participants, links and timeline are deleted. */
+	int (*withdraw)(oe_store *s, int64_t case_id);
 } oe_case_store_ops;
 
 typedef struct oe_store_ops {

@@ -173,6 +173,68 @@ static void text(void **state)
 	assert_false(oe_case_stix_is_id(GID, "note--"));
 }
 
+/* A tombstone carries nothing but the id, and is read back as one; a
+ * revoked object with its extension is an object, not a tombstone. */
+static void tombstones(void **state)
+{
+	(void)state;
+	static const char *const ids[] = {GID, TASK};
+	for (size_t k = 0; k < 2; k++) {
+		json_t *o = oe_case_stix_tombstone(ids[k], 1795316955730002LL);
+		assert_non_null(o);
+		const char *key;
+		json_t *v;
+		json_object_foreach (o, key, v)
+			assert_non_null(strstr(" type spec_version id created modified revoked "
+					       "object_refs context content ",
+					       key));
+		assert_true(json_is_true(json_object_get(o, "revoked")));
+		assert_string_equal(
+		    json_string_value(json_array_get(json_object_get(o, "object_refs"), 0)),
+		    ids[k]);
+		oe_arena a = OE_ARENA_INIT;
+		char why[256];
+		if (k == 0) {
+			oe_case_stix g;
+			assert_int_equal(oe_case_stix_grouping_parse(o, &a, &g, why, sizeof(why)),
+					 0);
+			assert_true(g.tombstone);
+			assert_string_equal(g.id, GID);
+			assert_true(g.modified == 1795316955730002LL);
+			assert_null(g.title);
+		} else {
+			oe_case_note_stix n;
+			assert_int_equal(oe_case_stix_note_parse(o, &a, &n, why, sizeof(why)), 0);
+			assert_true(n.tombstone);
+			assert_string_equal(n.id, TASK);
+			assert_null(n.text);
+		}
+		/* No version: refused. */
+		json_object_del(o, "modified");
+		oe_case_stix g;
+		oe_case_note_stix n;
+		assert_int_equal(k == 0 ? oe_case_stix_grouping_parse(o, &a, &g, why, sizeof(why))
+					: oe_case_stix_note_parse(o, &a, &n, why, sizeof(why)),
+				 OE_EINVAL);
+		json_decref(o);
+		oe_arena_clear(&a);
+	}
+	assert_null(oe_case_stix_tombstone(IND, 1));
+	assert_null(oe_case_stix_tombstone("grouping--nope", 1));
+	/* A full grouping marked revoked is still an object. */
+	oe_case_stix c = grouping();
+	json_t *o = oe_case_stix_grouping(&c);
+	json_object_set_new(o, "revoked", json_true());
+	oe_arena a = OE_ARENA_INIT;
+	oe_case_stix g;
+	char why[256];
+	assert_int_equal(oe_case_stix_grouping_parse(o, &a, &g, why, sizeof(why)), 0);
+	assert_false(g.tombstone);
+	assert_string_equal(g.title, "Cross-border SMS scam");
+	json_decref(o);
+	oe_arena_clear(&a);
+}
+
 /* The TAXII log's key of an object: its uuid's, whatever its type. */
 static void keys(void **state)
 {
@@ -194,6 +256,7 @@ int main(void)
 	    cmocka_unit_test(refused),
 	    cmocka_unit_test(text),
 	    cmocka_unit_test(keys),
+	    cmocka_unit_test(tombstones),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

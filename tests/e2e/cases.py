@@ -252,6 +252,41 @@ def main(t):
         t.ok(not [o for o in objs if o["id"] in (a1, a2)], "AMBER cases are not in the community collection")
         t.eq(len(n.get("/taxii2/api/collections/community/objects/?match[type]=grouping", headers=TAXII)
                  .json().get("objects", [])), 4, "match[type]=grouping gives the groupings alone")
+
+        # ---- TAXII: finding a grouping or note by id -------------------------------
+        base = "/taxii2/api/collections/community/objects/"
+        r = n.get(base + cid + "/", headers=TAXII)
+        one = r.json().get("objects", []) if r.status == 200 else []
+        t.eq((r.status, [o["id"] for o in one]), (200, [cid]), "GET objects/{id}/ gives a visible case's grouping alone")
+        t.eq(one and one[0], grp and grp[0], "the same object the page holds")
+        r = n.get(base + cid + "/versions/", headers=TAXII)
+        t.eq((r.status, r.json().get("versions") if r.status == 200 else None),
+             (200, [grp[0]["modified"]] if grp else None), "versions/ lists its one version")
+        nid = notes[0]["id"] if notes else "note--00000000-0000-4000-8000-000000000000"
+        r = n.get(base + nid + "/", headers=TAXII)
+        t.eq((r.status, [o["id"] for o in r.json().get("objects", [])] if r.status == 200 else None),
+             (200, [nid]), "a note is found by its id too")
+        r = n.get(base + f"?match[id]={cid},{nid}", headers=TAXII)
+        t.eq(sorted(o["id"] for o in r.json().get("objects", [])), sorted([cid, nid]),
+             "match[id] finds the grouping and the note")
+        t.eq(n.get(base + a2 + "/", headers=TAXII).status, 404,
+             "an AMBER case is not found in the community collection")
+        t.eq(n.get(base + a2 + "/versions/", headers=TAXII).status, 404, "nor its versions")
+        t.eq(n.get(base + f"?match[id]={a2}", headers=TAXII).json().get("objects", []), [],
+             "nor by match[id]")
+        t.eq(n.get(base + "grouping--00000000-0000-4000-8000-000000000000/", headers=TAXII).status, 404,
+             "an unknown grouping id is 404")
+        bcols = n.get("/taxii2/api/collections/", key=bank, headers=TAXII).json()["collections"]
+        bcol = [c["id"] for c in bcols if c["title"] == "group-id-bank"]
+        r = n.get(f"/taxii2/api/collections/{bcol[0] if bcol else 'x'}/objects/{a2}/", key=bank, headers=TAXII)
+        t.eq((r.status, [o["id"] for o in r.json().get("objects", [])] if r.status == 200 else None),
+             (200, [a2]), "the bank, in its group, finds the AMBER case by id in the group's collection")
+        tcols = [c["id"] for c in n.get("/taxii2/api/collections/", key=telco, headers=TAXII).json()["collections"]]
+        t.ok(bcol and bcol[0] not in tcols and
+             n.get(f"/taxii2/api/collections/{bcol[0]}/objects/{a2}/", key=telco, headers=TAXII).status == 404,
+             "the telco, outside the group, gets 404 for it")
+        t.eq(n.get(base + a2 + "/", key=telco, headers=TAXII).status, 404, "and in community")
+
         schemas = shared("fixtures", "stix", "oasis-json-schemas", "schemas")
         if not schemas:
             t.skip("the grouping and notes validate against the OASIS schemas", "../shared absent")
@@ -296,6 +331,14 @@ def main(t):
         t.ok(g and g[0]["x_oureyes_sharing"]["group"] == "id-bank", "marked with the group")
         t.eq(n.get("/api/v1/cases/" + cid, key=telco).status, 404,
              "the telco, a participant outside the group, no longer sees it")
+        tcom = n.get("/taxii2/api/collections/community/objects/", key=telco, headers=TAXII).json().get("objects", [])
+        gone = [o for o in tcom if o["id"] == cid or o["id"] in [x["id"] for x in notes]]
+        t.eq(sorted(o["type"] for o in gone), ["grouping", "note", "note", "note"],
+             "the telco's community pages hold the case and its notes as tombstones")
+        t.ok(gone and all(o.get("revoked") is True and "name" not in o and "x_oureyes_case" not in o and
+                          o.get("content", "") == "" for o in gone), "revoked, with nothing of them", gone)
+        t.eq(n.get(f"/taxii2/api/collections/community/objects/{cid}/", key=telco, headers=TAXII).status, 404,
+             "by id it is 404 there now")
     finally:
         n.close()
 

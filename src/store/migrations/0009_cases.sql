@@ -11,6 +11,12 @@
 -- the sign and low bits of the log's indicator_id (which is never
 -- negative for an assertion): -(cases.id * 4 + 1) for a grouping,
 -- -(case_items.id * 4 + 2) for a note. Nothing of 0006 changes.
+--
+-- A case that leaves a collection (its marking raised, its group changed)
+-- leaves it with its notes as revocations, through the view taxii_log_gone
+-- of 0007, as an assertion does; a member taken out of the group gets its
+-- tombstones from 0007's trigger on sharing_group_members, which covers
+-- every row of the group's collection (docs/cases.md, "Revocations").
 
 CREATE TABLE cases (
   id          INTEGER PRIMARY KEY,
@@ -101,10 +107,12 @@ CREATE TRIGGER taxii_cases_update AFTER UPDATE ON cases
 WHEN old.tlp <= 1 OR (old.tlp IN (2, 3) AND old.group_id IS NOT NULL)
   OR new.tlp <= 1 OR (new.tlp IN (2, 3) AND new.group_id IS NOT NULL)
 BEGIN
-  -- Out of the old collection: the case and its notes.
-  INSERT INTO taxii_log_add
+  -- Out of the old collection: the case and its notes, as revocations
+  -- (0007: served as tombstones to each caller that could see them under
+  -- the case's old marking there and cannot now).
+  INSERT INTO taxii_log_gone
   SELECT CASE WHEN old.tlp <= 1 THEN 'community' ELSE 'group:' || old.group_id END,
-         k.obj_key, k.lid, k.org_id, new.modified, 1
+         k.obj_key, k.lid, k.org_id, new.modified, old.tlp, 0
     FROM (SELECT old.obj_key AS obj_key, -(old.id * 4 + 1) AS lid, old.org_id AS org_id
           UNION ALL
           SELECT obj_key, -(id * 4 + 2), org_id FROM case_items WHERE case_id = old.id) k
@@ -157,4 +165,17 @@ BEGIN
   INSERT INTO taxii_log_add
   SELECT k.coll, new.obj_key, -(new.id * 4 + 2), new.org_id, new.modified, 0
     FROM case_collections k WHERE k.case_id = new.case_id AND k.coll IS NOT NULL;
+END;
+
+-- A member taken out of a sharing group: 0007's trigger serves it the
+-- tombstones and adds again the latest row of each organisation of the
+-- group, which for a case may be one of its notes. Each case of the group
+-- is added again as well, so that partners still in the group learn the
+-- new member list from its grouping (x_oureyes_sharing) at their next
+-- pull and stop passing the case on to the member that left.
+CREATE TRIGGER taxii_cases_group_member_delete AFTER DELETE ON sharing_group_members
+BEGIN
+  INSERT INTO taxii_log_add
+  SELECT 'group:' || old.group_id, obj_key, -(id * 4 + 1), org_id, modified, 0
+    FROM cases WHERE group_id = old.group_id AND tlp IN (2, 3) ORDER BY id;
 END;
