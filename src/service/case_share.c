@@ -15,6 +15,7 @@
 #include "cases.h"
 #include "core/stix_obj.h"
 #include "core/uuid.h"
+#include "share.h"
 
 /* ---- serving ------------------------------------------------------------------ */
 
@@ -204,14 +205,6 @@ static int org_of(imp *x, const char *stix, const char *name, const char *countr
 	return ret;
 }
 
-static bool has(const int64_t *v, size_t n, int64_t x)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
-
 /* The group a case arrived under, as received (service/sync.c does the
  * same for assertions): owned by the origin, naming this node's operator,
  * the origin and the identities the sender lists. */
@@ -237,7 +230,7 @@ static int group_of(imp *x, int64_t origin, const oe_case_stix *g, int64_t *gid)
 		int64_t org;
 		int kind;
 		if (!(ret = org_of(x, g->members[i], NULL, NULL, &org, &kind)) &&
-		    !has(want, n, org))
+		    !oe_svc_id_in(want, n, org))
 			want[n++] = org;
 	}
 	oe_group_member *m;
@@ -246,16 +239,7 @@ static int group_of(imp *x, int64_t origin, const oe_case_stix *g, int64_t *gid)
 		ret = s->ops->share->members(s, *gid, x->c->arena, &m, &nm);
 	if (ret)
 		return ret;
-	bool same = true;
-	for (size_t i = 0; i < nm && same; i++)
-		same = !m[i].peer_id && has(want, n, m[i].org_id);
-	for (size_t i = 0; i < n && same; i++) {
-		bool found = false;
-		for (size_t k = 0; k < nm && !found; k++)
-			found = m[k].org_id == want[i];
-		same = found;
-	}
-	if (same)
+	if (oe_svc_group_same(m, nm, want, n))
 		return 0;
 	x->groups_changed = true;
 	ret = s->ops->share->member_clear(s, *gid);
@@ -348,7 +332,7 @@ static int put_case(imp *x, const oe_case_stix *g, oe_sync_counts *n)
 		if ((ret = org_of(x, g->parties[i].identity, g->parties[i].name,
 				  g->parties[i].country, &org, &kd)))
 			return ret;
-		if (!has(orgs, norgs, org))
+		if (!oe_svc_id_in(orgs, norgs, org))
 			orgs[norgs++] = org;
 	}
 	if (!exists)

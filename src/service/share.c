@@ -366,3 +366,26 @@ int oe_svc_group_find(oe_ctx *c, const char *name, int64_t *id)
 		*id = g.id;
 	return ret;
 }
+
+bool oe_svc_id_in(const int64_t *v, size_t n, int64_t x)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+bool oe_svc_group_same(const oe_group_member *m, size_t nm, const int64_t *want, size_t n)
+{
+	for (size_t i = 0; i < nm; i++)
+		if (m[i].peer_id || !oe_svc_id_in(want, n, m[i].org_id))
+			return false;
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+		for (size_t k = 0; k < nm && !found; k++)
+			found = m[k].org_id == want[i];
+		if (!found)
+			return false;
+	}
+	return true;
+}

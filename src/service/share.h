@@ -44,4 +44,10 @@ int oe_svc_group_list(oe_ctx *c, oe_group_detail **out, size_t *n);
 /* The caller's organisation's group called name. */
 int oe_svc_group_find(oe_ctx *c, const char *name, int64_t *id);
 
+/* Is x one of v[0..n)? */
+bool oe_svc_id_in(const int64_t *v, size_t n, int64_t x);
+/* Do members m[0..nm) name exactly the organisations want[0..n), and no
+ * peer? (A received group is rewritten only when it is not.) */
+bool oe_svc_group_same(const oe_group_member *m, size_t nm, const int64_t *want, size_t n);
+
 #endif

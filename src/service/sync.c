@@ -10,6 +10,7 @@
 
 #include "cases.h"
 #include "core/stix_obj.h"
+#include "share.h"
 
 static int may_sync(const oe_ctx *c)
 {
@@ -164,14 +165,6 @@ static int org_of(page_ctx *x, const char *stix, int64_t *id, int *kind)
 	return 0;
 }
 
-static bool has(const int64_t *v, size_t n, int64_t x)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
-
 /* Make group gid name exactly the organisations want[0..n): rewritten
  * only when it differs, since every change voids the node's cached key
  * checks. */
@@ -183,22 +176,13 @@ static int set_members(page_ctx *x, int64_t gid, const int64_t *want, size_t n)
 	int ret = s->ops->share->members(s, gid, x->c->arena, &m, &nm);
 	if (ret)
 		return ret;
-	bool same = true;
-	for (size_t i = 0; i < nm && same; i++)
-		same = !m[i].peer_id && has(want, n, m[i].org_id);
-	for (size_t i = 0; i < n && same; i++) {
-		bool found = false;
-		for (size_t k = 0; k < nm && !found; k++)
-			found = m[k].org_id == want[i];
-		same = found;
-	}
-	if (same)
+	if (oe_svc_group_same(m, nm, want, n))
 		return 0;
 	x->groups_changed = true;
 	/* Only those who left are removed: each removal serves the member a
 	 * revocation of the group's objects (store/migrations/0007). */
 	for (size_t k = 0; !ret && k < nm; k++)
-		if (m[k].peer_id || !has(want, n, m[k].org_id))
+		if (m[k].peer_id || !oe_svc_id_in(want, n, m[k].org_id))
 			ret = s->ops->share->member_remove(s, gid, m[k].peer_id ? 0 : m[k].org_id,
 							   m[k].peer_id);
 	for (size_t i = 0; !ret && i < n; i++)
@@ -238,7 +222,7 @@ static int group_of(page_ctx *x, int64_t origin, const oe_env_indicator *ind, in
 	for (size_t i = 0; !ret && i < ind->nmembers; i++) {
 		int64_t org;
 		int kind;
-		if (!(ret = org_of(x, ind->members[i], &org, &kind)) && !has(want, n, org))
+		if (!(ret = org_of(x, ind->members[i], &org, &kind)) && !oe_svc_id_in(want, n, org))
 			want[n++] = org;
 	}
 	if (!ret)
