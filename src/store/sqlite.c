@@ -1167,31 +1167,6 @@ static int sq_events_of(oe_store *s, int64_t indicator_id, oe_arena *a, oe_event
 	return ret;
 }
 
-static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, int tlp,
-			   int64_t count, oe_time first, oe_time last, oe_time now, int64_t *id)
-{
-	sq_store *q = SQ(s);
-	sqlite3_stmt *st =
-	    oe_sq_prep(q, "INSERT INTO sightings(indicator_id,org_id,tlp,count,first_seen,"
-			  "last_seen,created) VALUES(?,?,?,?,?,?,?)");
-	if (!st)
-		return OE_EIO;
-	sqlite3_bind_int64(st, 1, indicator_id);
-	sqlite3_bind_int64(st, 2, org_id);
-	sqlite3_bind_int(st, 3, tlp);
-	sqlite3_bind_int64(st, 4, count);
-	sqlite3_bind_int64(st, 5, first);
-	sqlite3_bind_int64(st, 6, last);
-	sqlite3_bind_int64(st, 7, now);
-	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
-	if (!ret)
-		*id = sqlite3_last_insert_rowid(q->db);
-	oe_sq_done(q, st);
-	/* A sighting keeps its own window: it does not move any organisation's
-	 * assertion, whose seen times are that organisation's to state. */
-	return ret;
-}
-
 static int sq_sighting_put(oe_store *s, const char *stix_id, int64_t indicator_id, int64_t org_id,
 			   int tlp, int64_t count, oe_time first, oe_time last, oe_time created,
 			   int64_t via_peer, bool *stored)
@@ -1210,12 +1185,26 @@ static int sq_sighting_put(oe_store *s, const char *stix_id, int64_t indicator_i
 	sqlite3_bind_int64(st, 5, first);
 	sqlite3_bind_int64(st, 6, last);
 	sqlite3_bind_int64(st, 7, created);
-	sqlite3_bind_text(st, 8, stix_id, -1, SQLITE_STATIC);
+	oe_sq_bind_text(st, 8, stix_id);
 	if (via_peer)
 		sqlite3_bind_int64(st, 9, via_peer);
 	int ret = sqlite3_step(st) == SQLITE_DONE ? 0 : oe_sq_err(q);
 	*stored = !ret && sqlite3_changes(q->db) == 1;
 	oe_sq_done(q, st);
+	return ret;
+}
+
+/* One made here: no STIX id (it gets its own when served), no peer. A
+ * sighting keeps its own window: it does not move any organisation's
+ * assertion, whose seen times are that organisation's to state. */
+static int sq_sighting_add(oe_store *s, int64_t indicator_id, int64_t org_id, int tlp,
+			   int64_t count, oe_time first, oe_time last, oe_time now, int64_t *id)
+{
+	bool stored;
+	int ret = sq_sighting_put(s, NULL, indicator_id, org_id, tlp, count, first, last, now, 0,
+				  &stored);
+	if (!ret)
+		*id = sqlite3_last_insert_rowid(SQ(s)->db);
 	return ret;
 }
 
